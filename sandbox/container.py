@@ -1,0 +1,273 @@
+"""A hardened container with a fast exec seam: start, exec, read, write, diff, close."""
+
+from __future__ import annotations
+
+import base64
+import io
+import posixpath
+import tarfile
+import time
+from pathlib import Path
+
+import docker
+import docker.errors
+from pydantic import BaseModel, ConfigDict, Field
+
+from sandbox.errors import DaemonUnavailable, ImageNotFound, SandboxDead, SandboxError, ShellHung
+from sandbox.shell import Reply, Shell, StreamClosed
+
+LABEL_RUN = "harvester.run"
+LABEL_EPISODE = "harvester.episode"
+_GIT = ["git", "-c", "user.name=harvester", "-c", "user.email=harvester@localhost", "-c", "core.hooksPath=/dev/null"]
+_GIT_DATE = {"GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z"}
+
+
+class SandboxConfig(BaseModel):
+    """Resource limits and output caps for one container."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    memory: str = Field("4g", description="Memory limit; swap is set equal so OOM is an outcome, not thrashing.")
+    cpus: float = Field(1.0, description="CPU quota in cores.")
+    pids_limit: int = Field(1024, ge=64, description="Max processes and threads in the container.")
+    tmpfs_size: str = Field("1g", description="Size of the tmpfs mounted on /tmp.")
+    output_limit: int = Field(32_000, ge=256, description="Bytes of output kept per command (head + tail).")
+    output_hard_limit: int = Field(64 << 20, description="A command printing more than this is stopped.")
+    workdir: str = Field("/repo", description="Default working directory of commands.")
+    kill_grace_s: float = Field(3.0, description="Wait after a kill before the shell is declared hung.")
+
+
+class ExecResult(BaseModel):
+    """The outcome of one command: data, never an exception."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    exit_code: int = Field(description="Exit status; 128+N when killed by signal N, -1 if the shell died.")
+    output: str = Field(description="stdout and stderr interleaved; head and tail when longer than the cap.")
+    output_bytes: int = Field(description="Total bytes the command printed.")
+    truncated: bool = Field(description="True when the middle of the output was left out.")
+    timed_out: bool = Field(description="True when the command was killed at its timeout.")
+    output_limited: bool = Field(False, description="True when the command was stopped for printing too much.")
+    oom_killed: bool = Field(False, description="True when the kernel OOM killer fired during the command.")
+    duration_s: float = Field(description="Wall time of the command as seen from the host.")
+
+
+def connect() -> docker.DockerClient:
+    """A client for the local daemon, or DaemonUnavailable in one line."""
+    try:
+        client = docker.from_env()
+        client.ping()
+        return client
+    except docker.errors.DockerException as exc:
+        raise DaemonUnavailable(f"Docker daemon is not reachable: {str(exc).splitlines()[0][:200]}") from None
+
+
+class Sandbox:
+    """One container and its two shells (one runs commands, one kills them)."""
+
+    def __init__(self, container, config: SandboxConfig) -> None:
+        self.container = container
+        self.config = config
+        self.baseline: str | None = None
+        self._shell = self._control = None
+
+    @classmethod
+    def start(cls, image: str, labels: dict[str, str] | None = None, config: SandboxConfig | None = None,
+              client: docker.DockerClient | None = None) -> Sandbox:
+        """Create and start a hardened container; the caller must close it (use `with`)."""
+        config = config or SandboxConfig()
+        client = client or connect()
+        labels = {LABEL_RUN: "adhoc", LABEL_EPISODE: "", **(labels or {})}
+        try:
+            client.images.get(image)
+            container = client.containers.run(image, ["sleep", "infinity"], detach=True, **_hardening(config, labels))
+        except docker.errors.ImageNotFound:
+            raise ImageNotFound(f"image not found: {image} (build it with `make image`)") from None
+        except docker.errors.APIError as exc:
+            raise SandboxError(f"cannot start container from {image}: {exc.explanation or exc}") from None
+        box = cls(container, config)
+        try:
+            box._shell, box._control = Shell(container.id), Shell(container.id)
+            box._shell.wait_ready(30)
+            box._control.wait_ready(30)
+        except BaseException:
+            box.close()
+            raise
+        return box
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def id(self) -> str:
+        return self.container.id
+
+    def exec(self, command: list[str] | str, workdir: str | None = None, timeout: float = 60.0,
+             env: dict[str, str] | None = None) -> ExecResult:
+        """Run argv (or a bash script given as str) in a fresh subshell with a timeout."""
+        argv = ["bash", "-c", command] if isinstance(command, str) else list(command)
+        if not argv:
+            raise ValueError("empty command")
+        t0 = time.monotonic()
+        cap, hard = self.config.output_limit, self.config.output_hard_limit
+        try:
+            reply = self._shell.start(argv, workdir or self.config.workdir, env, cap)
+            self._shell.collect(reply, t0 + timeout, hard)
+            timed_out = not reply.done and reply.total <= hard
+            limited = not reply.done and not timed_out
+            if not reply.done:
+                self._kill(reply)
+        except StreamClosed:
+            self._check_alive()
+            self._replace_shell()
+            reply, timed_out, limited = Reply("", cap, exit_code=-1, done=True), False, False
+        return _result(reply, timed_out, limited, time.monotonic() - t0)
+
+    def _kill(self, reply: Reply) -> None:
+        """Kill every process of the call, then drain its reply or replace the shell."""
+        self._control.request("__ctl", ["__sweep", reply.nonce], timeout=30)
+        self._shell.collect(reply, time.monotonic() + self.config.kill_grace_s, 1 << 62)
+        if not reply.done:
+            self._replace_shell()
+
+    def _replace_shell(self) -> None:
+        self._check_alive()
+        old = self._shell
+        try:
+            self._control.request("__ctl", ["kill", "-KILL", str(old.pid)], timeout=10)
+        except (StreamClosed, TimeoutError):
+            pass
+        old.close()
+        self._shell = Shell(self.container.id)
+        try:
+            self._shell.wait_ready(30)
+        except (StreamClosed, TimeoutError) as exc:
+            raise ShellHung(f"container {self.id[:12]}: shell could not be replaced: {exc}") from None
+
+    def _check_alive(self) -> None:
+        try:
+            self.container.reload()
+        except docker.errors.NotFound:
+            raise SandboxDead(f"container {self.id[:12]} vanished") from None
+        if self.container.status != "running":
+            state = self.container.attrs.get("State", {})
+            raise SandboxDead(f"container {self.id[:12]} is {self.container.status}"
+                              f" (exit {state.get('ExitCode')}, oom {state.get('OOMKilled')})")
+
+    def _request(self, verb: str, args: list[str], stdin: str = "") -> tuple[int, bytes]:
+        try:
+            return self._shell.request(verb, args, timeout=120, stdin=stdin)
+        except StreamClosed:
+            self._check_alive()
+            self._replace_shell()
+            return self._shell.request(verb, args, timeout=120, stdin=stdin)
+
+    def _abs(self, path: str) -> str:
+        return posixpath.normpath(posixpath.join(self.config.workdir, path))
+
+    def read_file(self, path: str) -> bytes:
+        """Bytes of a file; FileNotFoundError if it is missing or unreadable."""
+        code, data = self._request("__raw", ["cat", "--", self._abs(path)])
+        if code != 0:
+            raise FileNotFoundError(f"{self._abs(path)}: no such readable file in the sandbox")
+        return data
+
+    def read_text(self, path: str) -> str:
+        return self.read_file(path).decode("utf-8", errors="replace")
+
+    def write_file(self, path: str, data: bytes | str) -> None:
+        """Create or replace a file (parents made as needed)."""
+        raw = data.encode() if isinstance(data, str) else data
+        code, out = self._request("__wr", [self._abs(path)], stdin=base64.encodebytes(raw).decode())
+        if code != 0:
+            raise OSError(f"{self._abs(path)}: write failed: {out.decode(errors='replace').strip()}")
+
+    def remove_file(self, path: str) -> None:
+        self._request("__raw", ["rm", "-f", "--", self._abs(path)])
+
+    def copy_repo(self, src: Path, dest: str = "/repo") -> str:
+        """Copy a host directory in as a git repo with one baseline commit; returns its sha."""
+        src = Path(src)
+        if not src.is_dir():
+            raise FileNotFoundError(f"repo path does not exist or is not a directory: {src}")
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            tar.add(src, arcname=posixpath.basename(dest), filter=_skip_git)
+        if posixpath.dirname(dest) != "/":
+            self._request("__raw", ["mkdir", "-p", posixpath.dirname(dest)])
+        if not self.container.put_archive(posixpath.dirname(dest) or "/", buf.getvalue()):
+            raise SandboxError(f"copying {src} into the container failed")
+        script = " && ".join([
+            "git init -q", " ".join(_GIT) + " add -A",
+            " ".join(_GIT) + " commit -q --allow-empty -m baseline", "git rev-parse HEAD"])
+        result = self.exec(script, workdir=dest, timeout=120, env=_GIT_DATE)
+        if result.exit_code != 0:
+            raise SandboxError(f"git baseline commit failed in {dest}: {result.output.strip()[-300:]}")
+        self.baseline = result.output.strip().splitlines()[-1]
+        return self.baseline
+
+    def mark_baseline(self, repo: str = "/repo") -> str:
+        """Record the root commit of a repo already in the image as the diff base."""
+        code, out = self._request("__raw", ["git", "-C", repo, "rev-list", "--max-parents=0", "HEAD"])
+        if code != 0:
+            raise SandboxError(f"{repo} is not a git repository in the container")
+        self.baseline = out.decode().split()[-1]
+        return self.baseline
+
+    def diff(self, repo: str = "/repo") -> str:
+        """Binary-safe diff of the work tree (with new and deleted files) against the baseline."""
+        base = self.baseline or self.mark_baseline(repo)
+        idx = "/tmp/.harvester-diff-index"
+        script = (f"cd {repo} && rm -f {idx} && GIT_INDEX_FILE={idx} git add -A"
+                  f" && GIT_INDEX_FILE={idx} git diff --cached --binary --full-index {base}; rc=$?; rm -f {idx}; exit $rc")
+        code, out = self._request("__raw", ["bash", "-c", script])
+        if code != 0:
+            raise SandboxError(f"git diff failed in {repo} (exit {code})")
+        return out.decode("utf-8", errors="surrogateescape")
+
+    def close(self) -> None:
+        """Remove the container; safe to call twice."""
+        for shell in (self._shell, self._control):
+            if shell is not None:
+                shell.close()
+        self._shell = self._control = None
+        try:
+            self.container.remove(force=True)
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.APIError as exc:
+            if "already in progress" not in str(exc):
+                raise
+
+
+def _hardening(config: SandboxConfig, labels: dict[str, str]) -> dict:
+    return dict(
+        labels=labels, init=True, network_mode="none", cap_drop=["ALL"],
+        cap_add=["CHOWN", "DAC_OVERRIDE", "FOWNER"], security_opt=["no-new-privileges"],
+        pids_limit=config.pids_limit, mem_limit=config.memory, memswap_limit=config.memory,
+        nano_cpus=int(config.cpus * 1e9), tmpfs={"/tmp": f"size={config.tmpfs_size},exec"},
+        working_dir="/", environment={"PYTHONDONTWRITEBYTECODE": "1", "LANG": "C.UTF-8"},
+    )
+
+
+def _skip_git(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    parts = info.name.split("/")
+    if ".git" in parts[1:] or "__pycache__" in parts:
+        return None
+    info.uid = info.gid = 0
+    info.uname = info.gname = "root"
+    return info
+
+
+def _result(reply: Reply, timed_out: bool, limited: bool, duration: float) -> ExecResult:
+    elided = reply.total - len(reply.head) - len(reply.tail)
+    text = reply.head.decode("utf-8", errors="replace")
+    if elided > 0:
+        text += f"\n[... {elided} bytes omitted ...]\n"
+    text += reply.tail.decode("utf-8", errors="replace")
+    code = reply.exit_code if reply.done else 137
+    if reply.nonce == "":
+        text += "\n[sandbox: the shell exited unexpectedly and was restarted]"
+    return ExecResult(exit_code=code, output=text, output_bytes=reply.total, truncated=elided > 0,
+                      timed_out=timed_out, output_limited=limited, oom_killed=reply.oom, duration_s=duration)

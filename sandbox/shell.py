@@ -1,0 +1,176 @@
+"""One long-lived bash per container, reached over a `docker exec -i` stream.
+
+Each request is a line of bash; its reply ends with a sentinel line carrying a
+per-call nonce, the exit code and an OOM flag. Commands run in fresh subshells
+marked with SANDBOX_CALL=<nonce> in their environment, so a sweep can find every
+process a call started, including children that `setsid` away.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import select
+import shlex
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+# Pure builtins: the sweep must work while a fork bomb holds every pid.
+PRELUDE = r"""
+__sweep() {
+  local r p e hit
+  for r in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    hit=()
+    for p in /proc/[0-9]*; do
+      while IFS= read -r -d '' e; do
+        if [[ $e == "SANDBOX_CALL=$1" ]]; then hit+=("${p#/proc/}"); break; fi
+      done 2>/dev/null < "$p/environ"
+    done
+    [ ${#hit[@]} = 0 ] && return 0
+    kill -STOP "${hit[@]}" 2>/dev/null; kill -KILL "${hit[@]}" 2>/dev/null
+  done
+}
+__oomc() {
+  local k v f=/sys/fs/cgroup/memory.events
+  __o=0; [ -r $f ] || f=/sys/fs/cgroup/memory/memory.oom_control
+  while read -r k v; do [ "$k" = oom_kill ] && __o=$v; done 2>/dev/null < $f
+}
+__run() {
+  local n=$1 b a rc o=0; shift
+  local p=(/proc/[0-9]*); b=${#p[@]}; __oomc; a=$__o
+  ( export SANDBOX_CALL=$n; "$@" ) </dev/null 2>&1; rc=$?
+  p=(/proc/[0-9]*); [ ${#p[@]} -gt $b ] && __sweep "$n"
+  if [ $rc -ge 128 ]; then __oomc; [ "$__o" != "$a" ] && o=1; fi
+  printf '\n%s %d %d\n' "$n" $rc $o
+}
+__call() { cd -- "$1" 2>/dev/null || { echo "workdir does not exist: $1"; exit 127; }; shift; exec "$@"; }
+__raw() { local n=$1; shift; ( "$@" ) </dev/null 2>/dev/null; printf '\n%s %d 0\n' "$n" $?; }
+__ctl() { local n=$1; shift; "$@" </dev/null 2>/dev/null; printf '\n%s %d 0\n' "$n" $?; }
+__wr() { local n=$1 d=${2%/*}; ( [ -z "$d" ] || mkdir -p -- "$d"; base64 -d > "$2" ) 2>&1; printf '\n%s %d 0\n' "$n" $?; }
+printf 'ready %d\n' $$
+"""
+
+_READY = re.compile(rb"ready (\d+)\n")
+
+
+@dataclass
+class Reply:
+    """What came back for one request: output (head and tail kept), counts and flags."""
+
+    nonce: str
+    cap: int
+    head: bytearray = field(default_factory=bytearray)
+    tail: bytearray = field(default_factory=bytearray)
+    window: bytearray = field(default_factory=bytearray)
+    total: int = 0
+    exit_code: int = -1
+    oom: bool = False
+    done: bool = False
+
+    def absorb(self, data: bytes) -> None:
+        self.total += len(data)
+        half = self.cap // 2
+        room = half - len(self.head)
+        if room > 0:
+            self.head += data[:room]
+            data = data[room:]
+        self.tail += data
+        if len(self.tail) > half:
+            del self.tail[: len(self.tail) - half]
+
+
+class StreamClosed(Exception):
+    """The shell's stream ended (shell or container gone)."""
+
+
+class Shell:
+    """A bash process inside a container, fed lines over `docker exec -i`."""
+
+    def __init__(self, container_id: str, docker_cmd: str = "docker") -> None:
+        self._proc = subprocess.Popen(
+            [docker_cmd, "exec", "-i", container_id, "bash", "--norc", "--noprofile"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0,
+        )
+        self._fd = self._proc.stdout.fileno()
+        self.pid = 0
+        self.send(PRELUDE)
+
+    def wait_ready(self, timeout: float) -> None:
+        buf = bytearray()
+        deadline = time.monotonic() + timeout
+        while not (m := _READY.search(buf)):
+            chunk = self._read(deadline)
+            if not chunk:
+                raise TimeoutError(f"shell not ready within {timeout:.0f}s")
+            buf += chunk
+        self.pid = int(m.group(1))
+
+    def start(self, argv: list[str], workdir: str, env: dict[str, str] | None, cap: int) -> Reply:
+        """Send one command in a fresh subshell; read its reply with `collect`."""
+        nonce = secrets.token_hex(8)
+        words = " ".join(shlex.quote(a) for a in argv)
+        if env:
+            words = "env " + " ".join(shlex.quote(f"{k}={v}") for k, v in env.items()) + " " + words
+        self.send(f"__run {nonce} __call {shlex.quote(workdir)} {words}\n")
+        return Reply(nonce, cap)
+
+    def send(self, text: str) -> None:
+        try:
+            self._proc.stdin.write(text.encode())
+        except (BrokenPipeError, OSError, ValueError) as exc:
+            raise StreamClosed(str(exc)) from exc
+
+    def collect(self, reply: Reply, deadline: float, hard_cap: int) -> Reply:
+        """Read until the sentinel, the deadline, or more than hard_cap bytes."""
+        key = b"\n" + reply.nonce.encode() + b" "
+        window = reply.window
+        while reply.total <= hard_cap:
+            chunk = self._read(deadline)
+            if not chunk:
+                return reply
+            window += chunk
+            end = window.find(key)
+            if end >= 0 and window.endswith(b"\n"):
+                reply.absorb(bytes(window[:end]))
+                code, oom = window[end + len(key):].split()[:2]
+                reply.exit_code, reply.oom, reply.done = int(code), oom == b"1", True
+                window.clear()
+                return reply
+            keep = max(0, len(window) - len(key) - 32)
+            reply.absorb(bytes(window[:keep]))
+            del window[:keep]
+        return reply
+
+    def _read(self, deadline: float) -> bytes:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return b""
+        ready, _, _ = select.select([self._fd], [], [], left)
+        if not ready:
+            return b""
+        chunk = os.read(self._fd, 1 << 20)
+        if not chunk:
+            raise StreamClosed("shell stream closed")
+        return chunk
+
+    def request(self, verb: str, args: list[str], timeout: float, stdin: str = "") -> tuple[int, bytes]:
+        """Run a prelude verb (__raw, __ctl, __wr) and return its exit code and whole output."""
+        reply = Reply(secrets.token_hex(8), cap=1 << 62)
+        words = " ".join(shlex.quote(a) for a in args)
+        heredoc = f" <<'{reply.nonce}'\n{stdin}\n{reply.nonce}" if stdin else ""
+        self.send(f"{verb} {reply.nonce} {words}{heredoc}\n")
+        self.collect(reply, time.monotonic() + timeout, hard_cap=1 << 62)
+        if not reply.done:
+            raise TimeoutError(f"shell did not answer {verb} within {timeout:.0f}s")
+        return reply.exit_code, bytes(reply.head + reply.tail)
+
+    def close(self) -> None:
+        for stream in (self._proc.stdin, self._proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        self._proc.kill()
+        self._proc.wait()
