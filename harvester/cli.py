@@ -11,8 +11,15 @@ from sandbox.errors import SandboxError
 
 # name -> (module, one-line help); each module defines add_arguments(parser) and main(args) -> int
 COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("harvester.cmd.run", "run a harvest: episodes, grading, filters, export, report"),
     "gc": ("harvester.cmd.gc", "remove leftover harvester containers"),
+    "filter": ("harvester.cmd.filter", "choose a run's training episodes (kept.jsonl, drops.json)"),
+    "export": ("harvester.cmd.export", "write a run's training files (SFT, DPO, sidecar)"),
     "image": ("harvester.cmd.image", "build the base image (and task images)"),
+    "tasks": ("harvester.cmd.tasks", "validate and import tasks"),
+    "report": ("harvester.cmd.report", "write summary.json and report.html for a run"),
+    "compare": ("harvester.cmd.compare", "per-task solve-rate change between two runs"),
+    "grade": ("harvester.cmd.grade", "re-grade a run from its traces"),
 }
 
 

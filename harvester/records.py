@@ -206,3 +206,49 @@ class ExportMeta(Record):
     trace: str = Field(description="Trace path relative to the run directory.")
     rejected_episode_id: str | None = Field(None, description="Preference pairs: the non-preferred episode.")
     rejected_trace: str | None = Field(None, description="Preference pairs: its trace path.")
+
+
+class TaskSummary(Record):
+    """Per-task figures in summary.json."""
+
+    attempts: int = Field(description="Episodes found for the task (trace files or labels).")
+    complete: int = Field(description="Episodes whose trace has an end event.")
+    graded: int = Field(description="Labelled episodes that are not infrastructure errors: n of pass@k.")
+    resolved: int = Field(description="Episodes labelled resolved: c of pass@k.")
+    pass_at_1: float | None = Field(description="resolved / graded; None when nothing was graded.")
+    pass_at_k: float | None = Field(description="Unbiased 1 - C(n-c,k)/C(n,k); None when nothing was graded.")
+    k: int = Field(description="k used for pass_at_k: the run's attempts, capped at graded.")
+    mean_steps: float | None = Field(description="Mean model calls over complete episodes.")
+    prompt_tokens: int = Field(description="Prompt tokens over all episodes.")
+    completion_tokens: int = Field(description="Completion tokens over all episodes.")
+    mean_wall_s: float | None = Field(description="Mean episode wall time over complete episodes.")
+    outcomes: dict[str, int] = Field(description="Episodes per outcome (label outcome, or incomplete/ungraded).")
+    infra_errors: int = Field(description="Episodes that failed on infrastructure (trace end or label).")
+    infra_reasons: dict[str, int] = Field(description="Infrastructure failures per reason text.")
+
+
+class Summary(Record):
+    """summary.json: the run at a glance (recomputed from the run directory)."""
+
+    v: int = SCHEMA_VERSION
+    run: str = Field(description="Run name.")
+    policy: str | None = Field(description="Policy kind from config.json.")
+    model: str | None = Field(description="Model from config.json.")
+    k: int = Field(description="Attempts per task (k of pass@k).")
+    episodes: int = Field(description="Episodes found.")
+    complete: int = Field(description="Episodes with an end event.")
+    graded: int = Field(description="Episodes counted by pass@k.")
+    resolved: int = Field(description="Episodes labelled resolved.")
+    exported: int = Field(description="Rows in export/sft.openai.jsonl.")
+    infra_errors: int = Field(description="Episodes that failed on infrastructure.")
+    pass_at_1: float | None = Field(description="Mean pass@1 over tasks with graded episodes.")
+    pass_at_k: float | None = Field(description="Mean pass@k over tasks with graded episodes.")
+    prompt_tokens: int = Field(description="Prompt tokens over all episodes.")
+    completion_tokens: int = Field(description="Completion tokens over all episodes.")
+    cost: float | None = Field(description="Cost from config.json's price table; None without prices.")
+    episode_wall_s: float = Field(description="Sum of episode wall times.")
+    span_s: float = Field(description="From the first episode start to the last episode end.")
+    tasks: dict[str, TaskSummary] = Field(description="Per-task figures, by task id.")
+    kept: int | None = Field(description="Episodes kept by the filters (drops.json); None before filtering.")
+    drops: dict[str, int] = Field(description="Dropped episodes per reason code (drops.json).")
+    warnings: list[str] = Field(description="One line per unreadable input (corrupt trace, bad label line).")

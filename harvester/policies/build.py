@@ -17,7 +17,7 @@ def make_policy(config: Any, planned: Any, gate: Any = None) -> Policy:
                             timeout_s=config.request_timeout_s, max_retries=config.max_retries, gate=gate)
     if config.policy == "repair":
         from harvester.policies.repair import RepairPolicy
-        return RepairPolicy(seed=planned.seed)
+        return RepairPolicy(seed=planned.seed, budget=config.loop.budget)
     if config.policy == "replay":
         from harvester.policies.replay import ReplayPolicy
         matches = sorted(config.replay_from.glob(f"traces/{planned.task.id}/*.jsonl"))
