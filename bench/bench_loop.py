@@ -78,7 +78,8 @@ def main(steps: int = 200) -> int:
     spans = [b - a for a, b in zip(policy.starts, policy.starts[1:])]
     overhead = [(span - model - run) * 1000 for span, model, run in zip(spans, policy.model_s, timed.exec_s)]
     p50, p90 = percentile(overhead, 0.5), percentile(overhead, 0.9)
-    print(f"loop bench: {len(overhead)} steps of shell ['true'], episode {end.status}/{end.reason}, wall {end.wall_s:.2f}s")
+    print(f"loop bench: {len(overhead)} steps of shell ['true'], episode {end.status}/{end.reason},"
+          f" wall {end.wall_s:.2f}s")
     print(f"  step span     p50 {percentile(spans, 0.5) * 1000:6.2f} ms")
     print(f"  sandbox exec  p50 {percentile(timed.exec_s, 0.5) * 1000:6.2f} ms")
     print(f"  model         p50 {percentile(policy.model_s, 0.5) * 1000:6.2f} ms")

@@ -20,21 +20,26 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("harvester.cmd.report", "write summary.json and report.html for a run"),
     "compare": ("harvester.cmd.compare", "per-task solve-rate change between two runs"),
     "grade": ("harvester.cmd.grade", "re-grade a run from its traces"),
+    "seed": ("harvester.cmd.seed", "generate validated synthetic-bug tasks from a repo"),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Only the chosen command's module is imported, so one command's trouble never breaks another."""
     parser = argparse.ArgumentParser(prog="harvester", description="Turn coding agents' work into training data.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (module, help_text) in COMMANDS.items():
         cmd = sub.add_parser(name, help=help_text, description=help_text)
-        importlib.import_module(module).add_arguments(cmd)
+        if command in (name, None):
+            importlib.import_module(module).add_arguments(cmd)
         cmd.set_defaults(_module=module)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    args = build_parser(chosen if chosen in COMMANDS else None).parse_args(argv)
     try:
         return importlib.import_module(args._module).main(args)
     except (HarvesterError, SandboxError, FileNotFoundError, NotADirectoryError) as exc:

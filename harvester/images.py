@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import threading
 from pathlib import Path
@@ -20,8 +21,10 @@ _locks: dict[str, threading.Lock] = {}
 _guard = threading.Lock()
 
 
-def task_tag(task: Task) -> str:
-    return f"harvester-task:{task.id[:80]}-{content_hash(task)}"
+def task_tag(task: Task, env_tag: str) -> str:
+    """Keyed by the task's content and the image it builds on, so a new base rebuilds every task."""
+    key = hashlib.sha256(f"{content_hash(task)}|{env_tag}".encode()).hexdigest()[:16]
+    return f"harvester-task:{task.id[:80]}-{key}"
 
 
 def _lock(key: str) -> threading.Lock:
@@ -32,15 +35,15 @@ def _lock(key: str) -> threading.Lock:
 def task_image(client: docker.DockerClient, task: Task, base: BaseImageConfig | None = None,
                cache_dir: Path = CACHE_DIR, log=print) -> str:
     """Build (once per content hash) and return the image an episode of `task` starts from."""
-    tag = task_tag(task)
+    with _lock("base"):
+        base_tag = ensure_base_image(client, base, log)
+    env = task.environment
+    with _lock("env:" + "|".join(env.dependencies + env.setup)):
+        env_tag = ensure_env_image(client, base_tag, env.dependencies, env.setup, cache_dir, env.python)
+    tag = task_tag(task, env_tag)
     with _lock(tag):
         if image_exists(client, tag):
             return tag
-        with _lock("base"):
-            base_tag = ensure_base_image(client, base, log)
-        env = task.environment
-        with _lock("env:" + "|".join(env.dependencies + env.setup)):
-            env_tag = ensure_env_image(client, base_tag, env.dependencies, env.setup, cache_dir, env.python)
         with tempfile.TemporaryDirectory(prefix="harvester-repo-") as tmp:
             repo = Path(tmp) / "repo"
             materialize_repo(task, repo)

@@ -53,7 +53,8 @@ class LoopConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     system_prompt: str = Field(SYSTEM_PROMPT, min_length=1, description="System message of every episode.")
-    task_template: str = Field(TASK_TEMPLATE, description="User message; placeholders {statement} {test_command} {repo}.")
+    task_template: str = Field(TASK_TEMPLATE,
+                               description="User message; placeholders {statement} {test_command} {repo}.")
     budget: Budget = Field(Budget(), description="Steps, tokens and wall time per episode.")
     tool_timeout_s: float = Field(60.0, gt=0, description="Shell timeout when the call gives no timeout_ms.")
     max_tool_timeout_s: float = Field(600.0, gt=0, description="Upper bound on a call's timeout_ms.")
@@ -155,11 +156,13 @@ def _drive(policy: Policy, sandbox: Sandbox, writer: TraceWriter, config: LoopCo
         if over:
             return "budget", over
         t0 = time.monotonic()
-        reply = policy.next(list(messages), TOOLS)
-        latency = time.monotonic() - t0
+        try:
+            reply = policy.next(list(messages), TOOLS)
+        finally:  # a failed request (retries included) still counts as time spent on the model
+            latency = time.monotonic() - t0
+            totals.model_s += latency
         totals.steps += 1
         totals.usage += reply.usage
-        totals.model_s += latency
         writer.write(_model_event(totals.steps, appended, len(messages), reply, latency))
         messages.append(reply.message)
         if not reply.message.tool_calls:

@@ -56,7 +56,8 @@ TOOLS: list[dict[str, Any]] = [
     _function("shell", "Runs a command and returns its exit code, wall time and output.\n"
               '- Give `command` as an argv array; use ["bash", "-lc", "<script>"] for pipes and redirections.\n'
               "- Always set `workdir` instead of using `cd`; each call starts in a fresh shell.", {
-                  "command": {"type": "array", "items": {"type": "string"}, "description": "The command to run (argv)."},
+                  "command": {"type": "array", "items": {"type": "string"},
+                              "description": "The command to run (argv)."},
                   "workdir": {"type": "string", "description": "Directory to run the command in (default /repo)."},
                   "timeout_ms": {"type": "number", "description": "Timeout for the command in milliseconds."},
               }, ["command"]),

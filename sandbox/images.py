@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sandbox.apt import host_apt_source, host_proxy_env
 from sandbox.errors import ImageBuildError
 
-BASE_PACKAGES = ("python3", "python3-pip", "python3-venv", "python3-pytest", "git", "procps", "ca-certificates")
+BASE_PACKAGES = ("python3", "python-is-python3", "python3-pip", "python3-venv", "python3-pytest", "git", "procps", "ca-certificates")
 RECIPE_VERSION = "1"
 _ENV = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8",
         "PIP_BREAK_SYSTEM_PACKAGES=1", "PIP_NO_INPUT=1", "PYTHONDONTWRITEBYTECODE=1"]

@@ -11,6 +11,9 @@ import pytest
 from sandbox import Sandbox, connect, gc
 from sandbox.images import ensure_base_image
 
+# A sample project that tests seed tasks from; its own suite runs only inside containers.
+collect_ignore = ["seed_project"]
+
 
 @pytest.fixture(scope="session")
 def docker_client():

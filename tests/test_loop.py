@@ -18,7 +18,8 @@ from sandbox.images import ensure_base_image
 
 BUGGY = "def add(a, b):\n    return a - b\n"
 TEST = "from calc.ops import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n"
-FIX = {"input": "*** Begin Patch\n*** Update File: calc/ops.py\n@@\n-    return a - b\n+    return a + b\n*** End Patch"}
+FIX = {"input": "*** Begin Patch\n*** Update File: calc/ops.py\n@@\n-    return a - b\n+    return a + b\n"
+                "*** End Patch"}
 RUN_TESTS = ("shell", {"command": ["python3", "-m", "pytest", "-q"], "workdir": "/repo"})
 SOLVE = [[RUN_TESTS], [("apply_patch", FIX)], [RUN_TESTS], "Fixed add()."]
 

@@ -150,7 +150,8 @@ def make_task(root, name="wire-calc"):
     (task / "hidden" / "tests" / "test_hidden.py").write_text(
         "from calc.ops import add\n\n\ndef test_negative():\n    assert add(-1, -1) == -2\n")
     (task / "solution.patch").write_text(
-        "--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -1,2 +1,2 @@\n def add(a, b):\n-    return a - b\n+    return a + b\n")
+        "--- a/calc/ops.py\n+++ b/calc/ops.py\n@@ -1,2 +1,2 @@\n"
+        " def add(a, b):\n-    return a - b\n+    return a + b\n")
     (task / "task.toml").write_text(
         f'id = "{name}"\nstatement = "add(2, 3) returns -1."\ntest_command = "python3 -m pytest -q"\n'
         'fail_to_pass = ["tests/test_hidden.py::test_negative", "tests/test_ops.py::test_add"]\n')

@@ -149,7 +149,7 @@ def single_site_tasks():
 
 
 def solve(task, tmp_path: Path, client) -> tuple[str, bool, str]:
-    loop = LoopConfig()
+    loop, t0 = LoopConfig(), time.monotonic()
     for _ in range(3):  # an infrastructure error is rerun, as `harvester run` does on resume
         path = run_task_episode(task, RepairPolicy(seed=0, budget=loop.budget), tmp_path, "test-repair", 0, 0,
                                 loop, client=client)
@@ -162,7 +162,8 @@ def solve(task, tmp_path: Path, client) -> tuple[str, bool, str]:
     assert label.outcome in ("resolved", "unresolved", "no_patch"), (task.id, label.infra_reason)
     changed = [line for line in trace.end.diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     assert len(changed) == (2 if label.resolved else 0), (task.id, trace.end.diff)  # one line, or nothing
-    return task.id, label.resolved, trace.model_events[-1].response.content or ""
+    summary = f"{trace.end.steps} steps, {time.monotonic() - t0:.0f}s: {trace.model_events[-1].response.content}"
+    return task.id, label.resolved, summary
 
 
 def test_repair_solves_most_shipped_single_site_tasks(tmp_path, docker_client):
@@ -174,7 +175,7 @@ def test_repair_solves_most_shipped_single_site_tasks(tmp_path, docker_client):
     solved = [task_id for task_id, resolved, _ in results if resolved]
     print(f"\nrepair solved {len(solved)}/{len(tasks)} single-site tasks in {time.monotonic() - t0:.0f}s")
     for task_id, resolved, summary in results:
-        print(f"  {'solved  ' if resolved else 'unsolved'} {task_id}: {summary[:160]}")
+        print(f"  {'solved  ' if resolved else 'unsolved'} {task_id}: {summary[:180]}")
     assert 2 * len(solved) >= len(tasks)
 
 

@@ -152,8 +152,10 @@ def test_apply_patch_move(sb):
 
 FAILING = [
     ("*** Update File: calc/ops.py\n@@\n-    return a - b\n+    return a + b\n"
-     "*** Update File: calc/ops.py\n@@\n-    return nothing_like_this\n+    x", "Failed to find expected lines in calc/ops.py"),
-    ("*** Add File: ok.txt\n+fine\n*** Update File: calc/missing.py\n@@\n-a\n+b", "calc/missing.py: file does not exist"),
+     "*** Update File: calc/ops.py\n@@\n-    return nothing_like_this\n+    x",
+     "Failed to find expected lines in calc/ops.py"),
+    ("*** Add File: ok.txt\n+fine\n*** Update File: calc/missing.py\n@@\n-a\n+b",
+     "calc/missing.py: file does not exist"),
     ("*** Add File: ok.txt\n+fine\n*** Add File: calc/ops.py/inner.py\n+x", "calc/ops.py is not a directory"),
     ("*** Add File: ok.txt\n+fine\n*** Add File: calc\n+x", "Failed to write calc: it is a directory"),
     ("*** Add File: /etc/evil\n+x", "absolute path"),

@@ -14,11 +14,13 @@ from typing import Any
 
 from harvester.policies.repair_mutate import Mutation, mutations, swap_patch
 from harvester.policies.repair_probe import (PROBE, Findings, parse_probe, pytest_args, shell_result,
-                                             snippet, test_command, wall_time)
+                                             snippet, test_command)
 
 REPRO = "/tmp/repro.py"
 _MAX_FILES = 3
 _TOP_LINES = 40
+# Fixed, not measured, so that a seed always gives the same actions; a looping candidate costs this much.
+_ORACLE_TIMEOUT_MS = 60_000
 _CAT_LINE = re.compile(r"^ *(\d+)\t(.*)$")
 
 
@@ -62,7 +64,7 @@ def repair(task: str, rng: random.Random, max_candidates: int, room: Callable[[]
                                    if repro else "I'll run the visible tests under line coverage to see which code "
                                    "the failing tests execute."),
                            calls + [("shell", {"command": probe, "workdir": "/repo", "timeout_ms": 300_000})])
-    findings, probe_s = parse_probe(shell_result(outputs[-1])[1]), wall_time(outputs[-1])
+    findings = parse_probe(shell_result(outputs[-1])[1])
     files = _suspect_files(findings.scores())
     if not files:
         yield Action(_NOTHING_FAILS if not findings.failing else _NO_PROJECT_CODE)
@@ -72,7 +74,7 @@ def repair(task: str, rng: random.Random, max_candidates: int, room: Callable[[]
                            [("shell", {"command": ["cat", "-n", path], "workdir": "/repo"}) for path in files])
     originals = {path: text for path, output in zip(files, outputs, strict=False) if (text := _cat_text(output))}
     candidates = _ranked(originals, findings, rng)[:max_candidates]
-    oracle = _oracle(findings, _quiet(command), probe_s)
+    oracle = _oracle(findings, _quiet(command))
     yield from _try_all(candidates, originals, oracle, room)
 
 
@@ -98,9 +100,7 @@ class _Oracle:
     goal: str
 
 
-def _oracle(findings: Findings, quiet: str, probe_s: float) -> _Oracle:
-    # The probe ran every check under tracing; a candidate that takes far longer is looping.
-    timeout_ms = int(1000 * min(300.0, 10 + 3 * probe_s))
+def _oracle(findings: Findings, quiet: str) -> _Oracle:
     if findings.reproduction_fails:
         check = f"python3 - < {REPRO} && {quiet}" + (" -x" if pytest_args(quiet) is not None else "")
         checks = "the reproduction and the tests"
@@ -108,7 +108,7 @@ def _oracle(findings: Findings, quiet: str, probe_s: float) -> _Oracle:
     else:
         check, checks = quiet, "the tests"
         goal = "The failing tests now pass, along with the rest of the visible test suite."
-    return _Oracle(f"set -o pipefail; {{ {check}; }} 2>&1 | tail -n 8", timeout_ms, checks, goal)
+    return _Oracle(f"set -o pipefail; {{ {check}; }} 2>&1 | tail -n 8", _ORACLE_TIMEOUT_MS, checks, goal)
 
 
 def _suspect_files(scores: dict[tuple[str, int], float]) -> list[str]:

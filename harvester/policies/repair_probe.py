@@ -99,7 +99,6 @@ FRAME_BONUS = (0.3, 0.15)
 _FENCE = re.compile(r"```(?:python|py|python3)[ \t]*\n(.*?)```", re.S)
 _CODE_SPAN = re.compile(r"`([^`\n]*pytest[^`\n]*)`")
 _EXIT = re.compile(r"^Exit code: (-?\d+)", re.M)
-_WALL = re.compile(r"^Wall time: ([0-9.]+) seconds", re.M)
 _LINES = re.compile(r"^(\S+\.py) ((?:\d+:\d+:\d+ ?)+)$", re.M)
 
 
@@ -149,12 +148,6 @@ def shell_result(output: str) -> tuple[int | None, str]:
     found = _EXIT.search(output)
     body = output.split("Output:\n", 1)[1] if "Output:\n" in output else output
     return (int(found.group(1)) if found else None), body
-
-
-def wall_time(output: str) -> float:
-    """Seconds a shell tool result reports, 0.0 when it reports none."""
-    found = _WALL.search(output)
-    return float(found.group(1)) if found else 0.0
 
 
 def parse_probe(output: str) -> Findings:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from harvester.filters import normalize_patch
 from harvester.seed.modifiers import MODIFIERS
-from harvester.seed.splice import rewrite
+from harvester.seed.splice import Rewriter
 
 PAIR = "pair"
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -63,11 +63,12 @@ def file_candidates(path: str, text: str, seed: int) -> Iterator[Candidate]:
         module = ast.parse(text)
     except (SyntaxError, ValueError):
         return
+    rewriter = Rewriter(text, module)
     for qualname, unit in units(module):
         for name, modifier in MODIFIERS.items():
             rng = random.Random(f"{seed}:{path}:{qualname}:{name}")
             for mutant, line in modifier(unit, rng):
-                new_text = rewrite(text, module, unit, mutant)
+                new_text = rewriter.rewrite(unit, mutant)
                 if new_text is not None:
                     diff = git_diff(path, text, new_text)
                     yield Candidate(key=_key(diff), modifier=name, file=path, unit=qualname, line=line,
@@ -109,6 +110,14 @@ def merge(clean: str, a: str, b: str) -> str | None:
     return "".join(lines)
 
 
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+        return True
+    except (SyntaxError, ValueError):
+        return False
+
+
 def pairs(singles: list[Candidate], clean: dict[str, str], seed: int) -> list[Candidate]:
     """Combinations of two validated bugs in different functions or classes of one file, in a seeded order."""
     found = []
@@ -116,7 +125,7 @@ def pairs(singles: list[Candidate], clean: dict[str, str], seed: int) -> list[Ca
         if a.file != b.file or a.unit == b.unit or a.unit.startswith(b.unit + ".") or b.unit.startswith(a.unit + "."):
             continue
         text = merge(clean[a.file], a.text, b.text)
-        if text is None:
+        if text is None or not _parses(text):
             continue
         first, second = sorted((a, b), key=lambda c: c.line)
         diff = git_diff(a.file, clean[a.file], text)

@@ -85,6 +85,11 @@ def _is_int(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and type(node.value) is int
 
 
+def _int(value: int) -> ast.expr:
+    """An int literal as the parser builds it (a negative one is a unary minus)."""
+    return ast.UnaryOp(ast.USub(), ast.Constant(-value)) if value < 0 else ast.Constant(value)
+
+
 def _const(node: ast.AST) -> list[Variant]:
     if not isinstance(node, CONST_PARENTS):
         return []
@@ -96,8 +101,7 @@ def _const(node: ast.AST) -> list[Variant]:
         for index, child in items:
             if _is_int(child):
                 for delta in (1, -1):
-                    found.append((child.lineno, _setter(field, lambda v=child.value + delta: ast.Constant(v),
-                                                         index)))
+                    found.append((child.lineno, _setter(field, lambda v=child.value + delta: _int(v), index)))
     return found
 
 

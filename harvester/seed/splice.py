@@ -10,97 +10,12 @@ from __future__ import annotations
 import ast
 import copy
 import difflib
-import io
-import re
-import tokenize
+from collections.abc import Iterator
 
-Edit = tuple[int, int, str]  # (start offset, end offset, replacement) in the original text
+from harvester.seed.spans import Edit, Source, fields, first_line, operators, same
+
 BLOCKS = ("body", "orelse", "finalbody", "handlers")
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-
-
-class _Source:
-    """The original text, its line offsets, and the statements of the unit by tree dump."""
-
-    def __init__(self, text: str, unit: ast.AST) -> None:
-        self.text = text
-        self.lines = re.findall(r"[^\n]*\n|[^\n]+\Z", text)
-        self.starts = [0]
-        for line in self.lines:
-            self.starts.append(self.starts[-1] + len(line))
-        self.originals = {ast.dump(node): node for node in ast.walk(unit) if isinstance(node, ast.stmt)}
-
-    def offset(self, line: int, col: int) -> int:
-        """String offset of a (1-based line, UTF-8 byte column) position."""
-        return self.starts[line - 1] + len(self.lines[line - 1].encode()[:col].decode(errors="ignore"))
-
-    def span(self, node: ast.AST) -> tuple[int, int]:
-        return self.offset(node.lineno, node.col_offset), self.offset(node.end_lineno, node.end_col_offset)
-
-    def indent(self, line: int) -> str:
-        text = self.lines[line - 1]
-        return text[:len(text) - len(text.lstrip())].rstrip("\n")
-
-    def blank(self, line: int) -> bool:
-        return 1 <= line <= len(self.lines) and not self.lines[line - 1].strip()
-
-    def whole_lines(self, first: ast.AST, last: ast.AST) -> tuple[int, int] | None:
-        """The line range from `first` (decorators included) to `last`, if nothing else shares those lines."""
-        top = _first_line(first)
-        before = self.text[self.starts[top - 1]:self.offset(top, _first_col(first))]
-        after = self.text[self.span(last)[1]:self.starts[last.end_lineno]].strip()
-        if before.strip() or (after and not after.startswith("#")):
-            return None
-        return self.starts[top - 1], self.starts[last.end_lineno]
-
-
-def _first_line(node: ast.AST) -> int:
-    return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-
-
-def _first_col(node: ast.AST) -> int:
-    decorators = getattr(node, "decorator_list", [])
-    return min(decorators, key=lambda d: d.lineno).col_offset - 1 if decorators else node.col_offset
-
-
-def _same(a: object, b: object) -> bool:
-    if isinstance(a, ast.AST) and isinstance(b, ast.AST):
-        return ast.dump(a) == ast.dump(b)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    return type(a) is type(b) and a == b
-
-
-def _positioned(node: object) -> bool:
-    return isinstance(node, ast.AST) and getattr(node, "end_col_offset", None) is not None
-
-
-def _fields(src: _Source, o: ast.AST, m: ast.AST, skip: tuple[str, ...]) -> list[Edit] | None:
-    """Edits for the differing fields of two nodes of one type, each as small as possible."""
-    edits: list[Edit] = []
-    for field, a in ast.iter_fields(o):
-        b = getattr(m, field)
-        if field in skip or _same(a, b):
-            continue
-        pairs = list(zip(a, b)) if isinstance(a, list) and isinstance(b, list) and len(a) == len(b) else [(a, b)]
-        for x, y in pairs:
-            if not _same(x, y):
-                sub = _expr(src, x, y) if _positioned(x) and isinstance(y, ast.AST) else None
-                if sub is None:
-                    return None
-                edits += sub
-    return edits
-
-
-def _expr(src: _Source, o: ast.AST, m: ast.AST) -> list[Edit] | None:
-    if type(o) is type(m):
-        inner = _fields(src, o, m, ())
-        if inner is not None:
-            return inner
-    if isinstance(o, ast.stmt) or not _positioned(o):
-        return None
-    start, end = src.span(o)
-    return [(start, end, ast.unparse(m))]
 
 
 def _header_text(m: ast.AST) -> str:
@@ -113,52 +28,35 @@ def _header_text(m: ast.AST) -> str:
     return ast.unparse(head).split("\n")[0].removesuffix(":")
 
 
-def _colon(src: _Source, node: ast.AST) -> int | None:
-    """Offset of the colon that ends the header of the compound statement `node`."""
-    start, depth = src.span(node)[0], 0
-    reader = io.StringIO(src.text[start:])
-    try:
-        for tok in tokenize.generate_tokens(reader.readline):
-            if tok.type != tokenize.OP:
-                continue
-            depth += (tok.string in "([{") - (tok.string in ")]}")
-            if tok.string == ":" and depth == 0:
-                row, col = tok.start
-                return start + col if row == 1 else src.starts[node.lineno + row - 2] + col
-    except (tokenize.TokenError, SyntaxError):
-        return None
-    return None
-
-
-def _header(src: _Source, o: ast.AST, m: ast.AST, fine: bool) -> list[Edit] | None:
-    edits = _fields(src, o, m, BLOCKS + ("decorator_list",)) if fine else None
+def _header(src: Source, o: ast.AST, m: ast.AST, fine: bool) -> list[Edit] | None:
+    edits = (operators(src, o, m) or fields(src, o, m, BLOCKS + ("decorator_list",))) if fine else None
     if edits is not None:
         return edits
-    if isinstance(o, _DEFS) and not _same(o.decorator_list, m.decorator_list):
+    if isinstance(o, _DEFS) and not same(o.decorator_list, m.decorator_list):
         return None
     start, end = src.span(o)
     if not isinstance(getattr(o, "body", None), list):
         return [(start, end, ast.unparse(m))]
-    colon = _colon(src, o)
+    colon = src.colon(o)
     if colon is None:
         return None
     text = _header_text(m)
     return [(start, colon, "el" + text if src.text.startswith("elif", start) else text)]
 
 
-def _stmt(src: _Source, o: ast.AST, m: ast.AST, fine: bool) -> list[Edit] | None:
+def _stmt(src: Source, o: ast.AST, m: ast.AST, fine: bool) -> list[Edit] | None:
     """Edits turning statement `o` into `m` (same type), or None when it must be rewritten whole."""
     if type(o) is not type(m):
         return None
     edits: list[Edit] = []
     for field in BLOCKS:
         a, b = getattr(o, field, None), getattr(m, field, None)
-        if isinstance(a, list) and not _same(a, b):
-            sub = _block(src, a, b, fine)
+        if isinstance(a, list) and not same(a, b):
+            sub = _drop_else(src, o, a) if field == "orelse" and not b else _block(src, a, b, fine)
             if sub is None:
                 return None
             edits += sub
-    if any(not _same(getattr(o, f), getattr(m, f)) for f in o._fields if f not in BLOCKS):
+    if any(not same(getattr(o, f), getattr(m, f)) for f in o._fields if f not in BLOCKS):
         sub = _header(src, o, m, fine)
         if sub is None:
             return None
@@ -166,11 +64,24 @@ def _stmt(src: _Source, o: ast.AST, m: ast.AST, fine: bool) -> list[Edit] | None
     return edits
 
 
+def _drop_else(src: Source, o: ast.AST, block: list) -> list[Edit] | None:
+    """Delete an else branch with its `else:` line (an elif is a statement of its own)."""
+    if src.text.startswith("elif", src.span(block[0])[0]):
+        return _delete(src, block)
+    top = first_line(block[0]) - 1
+    while top > o.body[-1].end_lineno and not src.lines[top - 1].strip().startswith("else"):
+        top -= 1
+    lines = src.whole_lines(block[-1], block[-1])
+    if top <= o.body[-1].end_lineno or lines is None:
+        return None
+    return [(src.starts[top - 1], lines[1], "")]
+
+
 def _key(node: ast.AST) -> str:
     return f"def {node.name}" if isinstance(node, _DEFS) else ast.dump(node)
 
 
-def _block(src: _Source, old: list, new: list, fine: bool) -> list[Edit] | None:
+def _block(src: Source, old: list, new: list, fine: bool) -> list[Edit] | None:
     """Edits for a statement list: aligned by name (defs) or tree, then changed runs rewritten."""
     edits: list[Edit] = []
     matcher = difflib.SequenceMatcher(None, [_key(s) for s in old], [_key(s) for s in new], autojunk=False)
@@ -189,10 +100,10 @@ def _block(src: _Source, old: list, new: list, fine: bool) -> list[Edit] | None:
     return edits
 
 
-def _pairs(src: _Source, old: list, new: list, fine: bool) -> list[Edit] | None:
+def _pairs(src: Source, old: list, new: list, fine: bool) -> list[Edit] | None:
     edits: list[Edit] = []
     for o, m in zip(old, new):
-        if _same(o, m):
+        if same(o, m):
             continue
         one = _stmt(src, o, m, fine)
         one = one if one is not None else _run(src, [o], [m])
@@ -202,12 +113,12 @@ def _pairs(src: _Source, old: list, new: list, fine: bool) -> list[Edit] | None:
     return edits
 
 
-def _delete(src: _Source, run: list) -> list[Edit] | None:
+def _delete(src: Source, run: list) -> list[Edit] | None:
     lines = src.whole_lines(run[0], run[-1])
     if lines is None:
         return None
     start, end = lines
-    top, bottom = _first_line(run[0]), run[-1].end_lineno
+    top, bottom = first_line(run[0]), run[-1].end_lineno
     if src.blank(top - 1) and (src.blank(bottom + 1) or bottom == len(src.lines)):  # one gap remains, not two
         while src.blank(top - 1):
             top -= 1
@@ -215,14 +126,14 @@ def _delete(src: _Source, run: list) -> list[Edit] | None:
     return [(start, end, "")]
 
 
-def _render(src: _Source, node: ast.AST, indent: str) -> str:
+def _render(src: Source, node: ast.AST, indent: str) -> str:
     """A statement at `indent`: its original text when it is an original statement, else unparsed."""
-    original = src.originals.get(ast.dump(node))
+    original = src.stmts.get(ast.dump(node))
     lines = src.whole_lines(original, original) if original is not None else None
     if lines is None:
         text, old = ast.unparse(node) + "\n", ""
     else:
-        text, old = src.text[lines[0]:lines[1]], src.indent(_first_line(original))
+        text, old = src.text[lines[0]:lines[1]], src.indent(first_line(original))
     out = []
     for line in text.splitlines(keepends=True):
         body = line[len(old):] if line.startswith(old) else line
@@ -230,7 +141,7 @@ def _render(src: _Source, node: ast.AST, indent: str) -> str:
     return "".join(out) if text.endswith("\n") else "".join(out) + "\n"
 
 
-def _run(src: _Source, old: list, new: list) -> list[Edit] | None:
+def _run(src: Source, old: list, new: list) -> list[Edit] | None:
     """Rewrite a run of whole statements."""
     if not old:
         return None
@@ -239,7 +150,7 @@ def _run(src: _Source, old: list, new: list) -> list[Edit] | None:
     lines = src.whole_lines(old[0], old[-1])
     if lines is None:
         return None
-    indent = src.indent(_first_line(old[0]))
+    indent = src.indent(first_line(old[0]))
     return [(lines[0], lines[1], "".join(_render(src, node, indent) for node in new))]
 
 
@@ -253,30 +164,61 @@ def _apply(text: str, edits: list[Edit]) -> str | None:
     return "".join(out) + text[cursor:]
 
 
-def _tree_dump(text: str) -> str | None:
-    try:
-        return ast.dump(ast.parse(text))
-    except (SyntaxError, ValueError):
+class Rewriter:
+    """Rewrites of one file's units; caches what every mutant of a unit shares."""
+
+    def __init__(self, text: str, module: ast.Module) -> None:
+        self.text, self.module = text, module
+        self._sources: dict[int, Source] = {}
+
+    def _top(self, unit: ast.AST) -> tuple[int, list]:
+        """(index of the top-level statement holding unit, the block holding unit)."""
+        for index, top in enumerate(self.module.body):
+            for node in ast.walk(top):
+                for field in BLOCKS:
+                    block = getattr(node, field, None)
+                    if isinstance(block, list) and any(s is unit for s in block):
+                        return index, block
+            if top is unit:
+                return index, self.module.body
+        raise ValueError("unit is not in the module")
+
+    def rewrite(self, unit: ast.AST, new_unit: ast.AST) -> str | None:
+        """The text with `unit` replaced by `new_unit`, changing as little as possible; None if impossible."""
+        index, holder = self._top(unit)
+        slot = next(i for i, s in enumerate(holder) if s is unit)
+        holder[slot] = new_unit
+        try:
+            expected = ast.dump(self.module.body[index])
+        finally:
+            holder[slot] = unit
+        if id(unit) not in self._sources:
+            self._sources[id(unit)] = Source(self.text, unit)
+        for edits in _attempts(self._sources[id(unit)], unit, new_unit):
+            result = _apply(self.text, edits) if edits is not None else None
+            if result is not None and result != self.text and self._matches(result, index, expected):
+                return result
         return None
+
+    def _matches(self, text: str, index: int, expected: str) -> bool:
+        # Edits stay inside the unit's lines, so the other top-level statements are unchanged text.
+        try:
+            body = ast.parse(text).body
+        except (SyntaxError, ValueError):
+            return False
+        return len(body) == len(self.module.body) and ast.dump(body[index]) == expected
 
 
 def rewrite(text: str, module: ast.Module, unit: ast.AST, new_unit: ast.AST) -> str | None:
     """`text` (parsed as `module`) with `unit` replaced by `new_unit`, changing as little text as possible."""
-    holder = next((block for node in ast.walk(module) for field in BLOCKS
-                   if isinstance(block := getattr(node, field, None), list) and any(s is unit for s in block)), None)
-    if holder is None:
-        return None
-    index = next(i for i, s in enumerate(holder) if s is unit)
-    holder[index] = new_unit
-    try:
-        expected = ast.dump(module)
-    finally:
-        holder[index] = unit
-    src = _Source(text, unit)
-    for attempt in (lambda: _stmt(src, unit, new_unit, True), lambda: _stmt(src, unit, new_unit, False),
-                    lambda: _run(src, [unit], [new_unit])):
-        edits = attempt()
-        result = _apply(text, edits) if edits is not None else None
-        if result is not None and result != text and _tree_dump(result) == expected:
-            return result
-    return None
+    return Rewriter(text, module).rewrite(unit, new_unit)
+
+
+def _attempts(src: Source, unit: ast.AST, new_unit: ast.AST) -> Iterator[list[Edit] | None]:
+    """Edit sets from the finest to the coarsest."""
+    yield _stmt(src, unit, new_unit, True)
+    src.parens = True
+    yield _stmt(src, unit, new_unit, True)
+    src.parens = False
+    yield _stmt(src, unit, new_unit, False)
+    yield _run(src, [unit], [new_unit])

@@ -1,0 +1,90 @@
+"""File operations of a sandbox: read, write, copy a repo in, diff against its baseline commit."""
+
+from __future__ import annotations
+
+import base64
+import io
+import posixpath
+import tarfile
+from pathlib import Path
+
+from sandbox.errors import SandboxError
+
+_GIT = ["git", "-c", "user.name=harvester", "-c", "user.email=harvester@localhost", "-c", "core.hooksPath=/dev/null"]
+_GIT_DATE = {"GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z"}
+
+
+class FileOps:
+    """Mixed into Sandbox; relies on its `config`, `container`, `baseline`, `exec` and `_request`."""
+
+    def _abs(self, path: str) -> str:
+        return posixpath.normpath(posixpath.join(self.config.workdir, path))
+
+    def read_file(self, path: str) -> bytes:
+        """Bytes of a file; FileNotFoundError if it is missing or unreadable."""
+        code, data = self._request("__raw", ["cat", "--", self._abs(path)])
+        if code != 0:
+            raise FileNotFoundError(f"{self._abs(path)}: no such readable file in the sandbox")
+        return data
+
+    def read_text(self, path: str) -> str:
+        return self.read_file(path).decode("utf-8", errors="replace")
+
+    def write_file(self, path: str, data: bytes | str) -> None:
+        """Create or replace a file (parents made as needed)."""
+        raw = data.encode() if isinstance(data, str) else data
+        code, out = self._request("__wr", [self._abs(path)], stdin=base64.encodebytes(raw).decode())
+        if code != 0:
+            raise OSError(f"{self._abs(path)}: write failed: {out.decode(errors='replace').strip()}")
+
+    def remove_file(self, path: str) -> None:
+        self._request("__raw", ["rm", "-f", "--", self._abs(path)])
+
+    def copy_repo(self, src: Path, dest: str = "/repo") -> str:
+        """Copy a host directory in as a git repo with one baseline commit; returns its sha."""
+        src = Path(src)
+        if not src.is_dir():
+            raise FileNotFoundError(f"repo path does not exist or is not a directory: {src}")
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            tar.add(src, arcname=posixpath.basename(dest), filter=_skip_git)
+        if posixpath.dirname(dest) != "/":
+            self._request("__raw", ["mkdir", "-p", posixpath.dirname(dest)])
+        if not self.container.put_archive(posixpath.dirname(dest) or "/", buf.getvalue()):
+            raise SandboxError(f"copying {src} into the container failed")
+        script = " && ".join([
+            "git init -q", " ".join(_GIT) + " add -A",
+            " ".join(_GIT) + " commit -q --allow-empty -m baseline", "git rev-parse HEAD"])
+        result = self.exec(script, workdir=dest, timeout=120, env=_GIT_DATE)
+        if result.exit_code != 0:
+            raise SandboxError(f"git baseline commit failed in {dest}: {result.output.strip()[-300:]}")
+        self.baseline = result.output.strip().splitlines()[-1]
+        return self.baseline
+
+    def mark_baseline(self, repo: str = "/repo") -> str:
+        """Record the root commit of a repo already in the image as the diff base."""
+        code, out = self._request("__raw", ["git", "-C", repo, "rev-list", "--max-parents=0", "HEAD"])
+        if code != 0:
+            raise SandboxError(f"{repo} is not a git repository in the container")
+        self.baseline = out.decode().split()[-1]
+        return self.baseline
+
+    def diff(self, repo: str = "/repo") -> str:
+        """Binary-safe diff of the work tree (with new and deleted files) against the baseline."""
+        base = self.baseline or self.mark_baseline(repo)
+        idx = "/tmp/.harvester-diff-index"
+        script = (f"cd {repo} && rm -f {idx} && GIT_INDEX_FILE={idx} git add -A"
+                  f" && GIT_INDEX_FILE={idx} git diff --cached --binary --full-index {base}; rc=$?; rm -f {idx}; exit $rc")
+        code, out = self._request("__raw", ["bash", "-c", script])
+        if code != 0:
+            raise SandboxError(f"git diff failed in {repo} (exit {code})")
+        return out.decode("utf-8", errors="surrogateescape")
+
+
+def _skip_git(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    parts = info.name.split("/")
+    if ".git" in parts[1:] or "__pycache__" in parts:
+        return None
+    info.uid = info.gid = 0
+    info.uname = info.gname = "root"
+    return info
