@@ -70,15 +70,28 @@ class FileOps:
         return self.baseline
 
     def diff(self, repo: str = "/repo") -> str:
-        """Binary-safe diff of the work tree (with new and deleted files) against the baseline."""
+        """Diff of the work tree (new and deleted files too) against the baseline, always valid UTF-8.
+
+        Files whose content is not UTF-8 (or binary) come out as git binary patches, which are ASCII.
+        """
+        out = self._git_diff(repo, "")
+        try:
+            return out.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        attrs = "".join(f"{_glob_escape(p)} -diff\n" for p in _non_utf8_paths(out))
+        self.write_file("/tmp/.harvester-diff-attrs", attrs)
+        return self._git_diff(repo, "-c core.attributesFile=/tmp/.harvester-diff-attrs ").decode("utf-8", "replace")
+
+    def _git_diff(self, repo: str, options: str) -> bytes:
         base = self.baseline or self.mark_baseline(repo)
         idx = "/tmp/.harvester-diff-index"
-        script = (f"cd {repo} && rm -f {idx} && GIT_INDEX_FILE={idx} git add -A"
-                  f" && GIT_INDEX_FILE={idx} git diff --cached --binary --full-index {base}; rc=$?; rm -f {idx}; exit $rc")
+        script = (f"cd {repo} && rm -f {idx} && GIT_INDEX_FILE={idx} git add -A && GIT_INDEX_FILE={idx}"
+                  f" git {options}diff --cached --binary --full-index {base}; rc=$?; rm -f {idx}; exit $rc")
         code, out = self._request("__raw", ["bash", "-c", script])
         if code != 0:
             raise SandboxError(f"git diff failed in {repo} (exit {code})")
-        return out.decode("utf-8", errors="surrogateescape")
+        return out
 
 
 def _skip_git(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
@@ -88,3 +101,19 @@ def _skip_git(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
     info.uid = info.gid = 0
     info.uname = info.gname = "root"
     return info
+
+
+def _non_utf8_paths(diff: bytes) -> list[str]:
+    """Paths (as in `diff --git a/<path>`) of the file sections that are not valid UTF-8."""
+    paths = []
+    for section in diff.split(b"diff --git a/")[1:]:
+        try:
+            section.decode("utf-8")
+        except UnicodeDecodeError:
+            header = section.split(b"\n", 1)[0].decode("utf-8", "replace")
+            paths.append(header.split(" b/", 1)[0])
+    return paths
+
+
+def _glob_escape(path: str) -> str:
+    return "".join("\\" + c if c in "*?[]\\ \t#!" else c for c in path)

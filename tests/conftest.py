@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 import os
 
 import pytest
 
-from sandbox import Sandbox, connect, gc
+from sandbox import connect, gc
 from sandbox.images import ensure_base_image
 
 # A sample project that tests seed tasks from; its own suite runs only inside containers.

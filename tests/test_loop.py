@@ -207,4 +207,8 @@ def test_custom_prompts_reach_the_trace(box, tmp_path):
 def test_non_utf8_file_content_does_not_break_the_trace(box, tmp_path):
     end, trace = episode(ScriptedPolicy([[("shell", {"command": ["bash", "-c", r"printf 'caf\xe9\n' > l1.txt"]})]]),
                          box, tmp_path)
-    assert end.reason == "no_tool_calls (diff: non-UTF-8 bytes replaced)" and "+caf\ufffd\n" in trace.end.diff
+    assert end.reason == "no_tool_calls" and "GIT binary patch" in trace.end.diff and "l1.txt" in trace.end.diff
+    box.exec(["bash", "-c", "rm -f l1.txt"])
+    box.write_file("/tmp/l1.diff", trace.end.diff)
+    assert box.exec(["git", "apply", "/tmp/l1.diff"]).exit_code == 0
+    assert box.read_file("l1.txt") == b"caf\xe9\n"

@@ -22,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", type=int, default=2, help="suite runs per candidate that must agree (default 2)")
     parser.add_argument("--pairs", type=int, default=None, help="multi-site tasks among --count (default count/10)")
     parser.add_argument("--suite-timeout", type=float, default=300.0, help="longest clean suite run, seconds")
+    parser.add_argument("--label", default="seed", help="harvester.run label of the containers (default seed)")
     parser.add_argument("--model", default=None, help="model writing statements (or OPENAI_MODEL)")
     parser.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint (or OPENAI_BASE_URL)")
 
@@ -49,7 +50,7 @@ def _config(args: argparse.Namespace) -> SeedConfig:
     try:
         return SeedConfig(
             repo=args.repo, out=args.out, count=args.count, seed=args.seed, concurrency=args.concurrency,
-            runs=args.runs, pairs=args.pairs, suite_timeout_s=args.suite_timeout,
+            runs=args.runs, pairs=args.pairs, suite_timeout_s=args.suite_timeout, label=args.label,
             model=args.model or os.environ.get("OPENAI_MODEL") or None,
             base_url=args.base_url or os.environ.get("OPENAI_BASE_URL") or None)
     except ValidationError as exc:

@@ -22,6 +22,8 @@ FAMILIES: tuple[tuple[type, ...], ...] = (
 FLIPS: dict[type, type] = {
     ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE, ast.LtE: ast.Gt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq,
     ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is, ast.And: ast.Or, ast.Or: ast.And}
+# Swapping these operands rarely changes behaviour (numbers, sets, identity), so it is not tried.
+SYMMETRIC = (ast.Mult, ast.BitAnd, ast.BitOr, ast.BitXor, ast.Eq, ast.NotEq, ast.Is, ast.IsNot)
 CONST_PARENTS = (ast.BinOp, ast.Compare, ast.Subscript, ast.Slice, ast.UnaryOp, ast.AugAssign, ast.Call)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -74,11 +76,13 @@ def _swap(target: ast.AST) -> None:
 
 
 def _op_swap(node: ast.AST) -> list[Variant]:
-    if isinstance(node, ast.BinOp) and ast.dump(node.left) != ast.dump(node.right):
-        return [(node.lineno, _swap)]
-    if isinstance(node, ast.Compare) and len(node.ops) == 1 and ast.dump(node.left) != ast.dump(node.comparators[0]):
-        return [(node.lineno, _swap)]
-    return []
+    if isinstance(node, ast.BinOp) and not isinstance(node.op, SYMMETRIC):
+        operands = node.left, node.right
+    elif isinstance(node, ast.Compare) and len(node.ops) == 1 and not isinstance(node.ops[0], SYMMETRIC):
+        operands = node.left, node.comparators[0]
+    else:
+        return []
+    return [(node.lineno, _swap)] if ast.dump(operands[0]) != ast.dump(operands[1]) else []
 
 
 def _is_int(node: ast.AST) -> bool:

@@ -104,6 +104,8 @@ class _Validator:
                 elif len(self.kept) < target:
                     counts.kept += 1
                     self.kept.append((candidate, result))
+                else:  # valid, but the wave overshot the count
+                    self.report.reasons["surplus"] = self.report.reasons.get("surplus", 0) + 1
             self.log(f"checked {self.report.checked}, kept {len(self.kept)}/{target}"
                      f" ({self.report.per_minute:.0f} candidates/min)")
 

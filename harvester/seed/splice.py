@@ -123,6 +123,10 @@ def _delete(src: Source, run: list) -> list[Edit] | None:
         while src.blank(top - 1):
             top -= 1
         start = src.starts[top - 1]
+    elif top > 1 and src.lines[top - 2].rstrip().endswith(":"):  # first in its block: no gap under the header
+        while src.blank(bottom + 1):
+            bottom += 1
+        end = src.starts[bottom]
     return [(start, end, "")]
 
 

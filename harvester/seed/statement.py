@@ -41,17 +41,19 @@ def failure_messages(xml: str | bytes, node_ids: list[str]) -> dict[str, str]:
 def template(project: str, failing: list[str], messages: dict[str, str]) -> str:
     """An issue listing the failing tests with their messages."""
     count = len(failing)
-    title = f"{count} test{'s' if count != 1 else ''} of {project} fail{'s' if count == 1 else ''}"
+    title = f"{project}: a test fails" if count == 1 else f"{project}: {count} tests fail"
     rows = []
     for node_id in failing[:MAX_LISTED]:
         message = messages.get(node_id)
         rows.append(f"- `{node_id}`" + (f"\n  ```\n  {message}\n  ```" if message else ""))
     if count > MAX_LISTED:
         rows.append(f"- ... and {count - MAX_LISTED} more")
+    one = count == 1
     return "\n".join([
-        title, "", f"Running the test suite (`python -m pytest`), these tests of {project} fail:", "", *rows, "",
-        "Expected: they pass, and every other test keeps passing. The tests describe the intended behaviour;",
-        "the problem is in the library code, not in the tests.", ""])
+        title, "", f"{'This test' if one else 'These tests'} from the full test suite {'fails' if one else 'fail'}"
+        " against the current code (the tests are not in this checkout):", "", *rows, "",
+        f"Expected: {'it passes' if one else 'they pass'} and the existing tests keep passing. The tests describe",
+        "the intended behaviour; the problem is in the library code.", ""])
 
 
 def safe_template(project: str, failing: list[str], messages: dict[str, str], solution: str) -> str:
