@@ -11,13 +11,13 @@ harvest: image
 	$(HARV) run $(ARGS)
 
 test: image
-	$(VENV)/bin/pytest -q $(ARGS)
+	$(VENV)/bin/pytest -q -n 3 --dist loadfile $(ARGS)
+
+# Every benchmark runs and prints its numbers; the exit status says whether any missed its target.
+BENCHES := bench/bench_sandbox.py bench/bench_loop.py bench/bench_export.py bench/bench_run.py bench/bench_seed.py
 
 bench: image
-	$(PY) bench/bench_sandbox.py
-	$(PY) bench/bench_loop.py
-	$(PY) bench/bench_export.py
-	$(PY) bench/bench_run.py
+	@status=0; for b in $(BENCHES); do echo "== $$b"; $(PY) $$b || status=1; done; exit $$status
 
 image: install host-deps
 	$(HARV) image

@@ -41,7 +41,7 @@ def episode(task: Task, out: Path, attempt: int, client, grade: bool) -> tuple[f
     return wall, end.wall_s, end.model_s + end.tool_s
 
 
-def main() -> None:
+def main() -> int:
     client = connect()
     gc(RUN, client)
     tasks = discover([ROOT / "task_repos"])
@@ -65,6 +65,7 @@ def main() -> None:
         minutes = (time.monotonic() - t0) / 60
         print(f"  concurrency {concurrency}: {len(jobs) / minutes:6.1f} episodes/min (episode + clean-room grading)")
     gc(RUN, client)
+    return 0 if statistics.median(loop_share) <= 0.05 else 1
 
 
 if __name__ == "__main__":

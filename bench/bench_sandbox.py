@@ -35,7 +35,7 @@ def _repo() -> Path:
     return root
 
 
-def main() -> None:
+def main() -> int:
     client = connect()
     image = ensure_base_image(client)
     gc(RUN, client)
@@ -76,7 +76,11 @@ def main() -> None:
     b50, b90 = _pcts(warm)
     print(f"sandbox ready from a task image (repo baked in, baseline marked) p50 {b50:6.0f} ms  p90 {b90:6.0f} ms")
     print("reset by recreate = either ready time above")
+    missed = [name for name, ok in [("exec p50 <= 1 ms", o50 <= 1.0), ("docker exec ratio >= 40x", c50 / o50 >= 40),
+                                    ("1 MiB <= 15 ms", m50 <= 15), ("ready <= 350 ms", r50 <= 350)] if not ok]
+    print("targets missed: " + ", ".join(missed) if missed else "all targets met")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

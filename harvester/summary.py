@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from harvester.canonical import read_labels
 from harvester.errors import HarvesterError, TraceError
 from harvester.records import DropsReport, Label, Summary, TaskSummary, Usage
 from harvester.trace import Trace, read_trace
@@ -76,7 +77,7 @@ def load_run(run_dir: Path) -> RunData:
             warnings.append(str(exc))
             continue
         traces[trace.start.episode_id] = trace
-    labels = read_labels(run_dir / "labels.jsonl", warnings)
+    labels = read_labels(run_dir, warnings) if (run_dir / "labels.jsonl").is_file() else {}
     episodes = [_episode(eid, traces.get(eid), labels.get(eid)) for eid in traces.keys() | labels.keys()]
     episodes.sort(key=lambda e: (e.task_id, e.attempt, e.episode_id))
     drops = None
@@ -88,26 +89,6 @@ def load_run(run_dir: Path) -> RunData:
             warnings.append(f"{run_dir / 'drops.json'}: {exc.errors()[0]['msg']}")
     exported = _count_lines(run_dir / "export" / "sft.openai.jsonl")
     return RunData(run_dir, config, episodes, drops, exported, warnings)
-
-
-def read_labels(path: Path, warnings: list[str]) -> dict[str, Label]:
-    """labels.jsonl by episode id (a later line wins); a bad line becomes a warning."""
-    if not path.is_file():
-        return {}
-    lines = path.read_bytes().split(b"\n")
-    if lines[-1] != b"":
-        lines = lines[:-1]  # a line without its newline was cut by a crash mid-write
-    labels: dict[str, Label] = {}
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            label = Label.model_validate_json(line)
-        except ValidationError as exc:
-            warnings.append(f"{path}: line {n}: {exc.errors()[0]['msg']}")
-            continue
-        labels[label.episode_id] = label
-    return labels
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:

@@ -115,30 +115,30 @@ def find_clone(repos: Path, repo: str, where: str, git_url: str = DEFAULT_GIT_UR
     return target
 
 
-def _toml_basic(text: str) -> str:
+def toml_basic(text: str) -> str:
     """A TOML basic string; JSON escapes are valid TOML, except that DEL must be escaped too."""
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def _toml_str(text: str) -> str:
+def toml_str(text: str) -> str:
     """A TOML string: multi-line literal when possible (readable), else a basic string."""
     bad = any(ord(ch) < 32 and ch not in "\n\t" or ch == "\x7f" for ch in text)
     if not bad and "'''" not in text and not text.endswith("'"):
         return "'''\n" + text + "'''"
-    return _toml_basic(text)
+    return toml_basic(text)
 
 
 def _task_toml(instance: Instance, identifier: str) -> str:
     def ids(values: list[str]) -> str:
-        return "[\n" + "".join(f"  {_toml_basic(value)},\n" for value in values) + "]"
+        return "[\n" + "".join(f"  {toml_basic(value)},\n" for value in values) + "]"
 
     meta = {"source": "swe-bench", "instance_id": instance.instance_id, "repo": instance.repo,
             "base_commit": instance.base_commit}
     return "\n".join([
-        f"id = {_toml_basic(identifier)}", f"statement = {_toml_str(instance.problem_statement)}",
+        f"id = {toml_basic(identifier)}", f"statement = {toml_str(instance.problem_statement)}",
         'solution = "solution.patch"', 'test_patch = "test.patch"',
         f"fail_to_pass = {ids(instance.FAIL_TO_PASS)}", f"pass_to_pass = {ids(instance.PASS_TO_PASS)}",
-        "", "[metadata]", *(f"{key} = {_toml_basic(value)}" for key, value in meta.items()), ""])
+        "", "[metadata]", *(f"{key} = {toml_basic(value)}" for key, value in meta.items()), ""])
 
 
 def _write_repo(clone: Path, commit: str, dest: Path, where: str) -> None:

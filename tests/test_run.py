@@ -157,3 +157,23 @@ def test_bad_input_is_one_line_and_leaves_the_run_intact(tmp_path, toml, flags, 
     assert done.returncode != 0
     assert done.stderr.count("\n") == 1 and expected in done.stderr, done.stderr
     assert _tree_digest(run_dir) == digest
+
+
+def test_ctrl_c_stops_cleanly_and_leaves_a_resumable_run(solver, tmp_path):
+    args = [sys.executable, "-m", "harvester.cli", *endpoint_args(solver, tmp_path, "ctrlc", attempts=3)]
+    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **KEY}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    traces = tmp_path / "ctrlc" / "traces"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and sum(1 for _ in traces.glob("*/*.jsonl")) < 3:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "interrupted" in err, err[-2000:]
+    assert not leaked("ctrlc")
+    for path in traces.glob("*/*.jsonl"):
+        read_trace(path)  # every line intact
+    resumed = harvester(*endpoint_args(solver, tmp_path, "ctrlc", attempts=3), env=KEY)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert len(episode_set(tmp_path / "ctrlc")) == 9
+    assert all(status == "finished" for _, status in episode_set(tmp_path / "ctrlc"))

@@ -4,20 +4,23 @@ in Docker on tests/seed_project, validated with validate_task, and the one-line 
 from __future__ import annotations
 
 import ast
+import random
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from harvester import cli
 from harvester.images import task_image
-from harvester.seed.candidates import file_candidates, generate, git_diff, merge
+from harvester.seed.candidates import file_candidates, generate, git_diff, merge, units
 from harvester.seed.modifiers import MODIFIERS
 from harvester.seed.pipeline import SeedConfig, seed_repo
-from harvester.seed.project import load_project
-from harvester.seed.statement import failure_messages, statement
+from harvester.seed.project import SeedError, acquire, load_project
+from harvester.seed.splice import Rewriter
+from harvester.seed.statement import Endpoint, failure_messages, statement
 from harvester.seed.teststrip import hide, strip_tests
 from harvester.task import discover, hidden_files, read_solution
 from harvester.validate import validate_task
@@ -71,6 +74,25 @@ def test_rewrites_keep_the_rest_of_the_file_byte_for_byte():
         assert "# a comment the unparser would drop" in candidate.text or candidate.modifier == "shuffle"
 
 
+def test_every_mutant_of_a_real_module_is_rewritten_exactly():
+    text = Path(textwrap.__file__).read_text()
+    module = ast.parse(text)
+    rewriter, count = Rewriter(text), 0
+    for _, unit in units(module):
+        holder = module.body if unit in module.body else next(
+            top.body for top in module.body if isinstance(top, ast.ClassDef) and unit in top.body)
+        for name, modifier in MODIFIERS.items():
+            for mutant, _ in modifier(unit, random.Random(name)):
+                result = rewriter.rewrite(unit, mutant)
+                index = holder.index(unit)
+                holder[index] = mutant
+                expected = ast.dump(module)
+                holder[index] = unit
+                assert result is not None and ast.dump(ast.parse(result)) == expected, (name, unit.name)
+                count += 1
+    assert count > 250
+
+
 def test_candidates_are_deterministic_deduplicated_and_apply_with_git(tmp_path):
     project = load_project(PROJECT, str(PROJECT))
     first, again, other = (generate(PROJECT, project.sources, seed) for seed in (0, 0, 1))
@@ -86,11 +108,22 @@ def test_candidates_are_deterministic_deduplicated_and_apply_with_git(tmp_path):
         subprocess.run(["git", "apply", "-R", str(tmp_path / "c.diff")], cwd=work, check=True)
 
 
-def test_git_diff_of_a_file_without_final_newline_applies(tmp_path):
-    (tmp_path / "a.py").write_text("x = 1\ny = 2")
-    (tmp_path / "d.diff").write_text(git_diff("a.py", "x = 1\ny = 2", "x = 1\ny = 3"))
-    subprocess.run(["git", "apply", "d.diff"], cwd=tmp_path, check=True)
-    assert (tmp_path / "a.py").read_text() == "x = 1\ny = 3"
+def test_git_diffs_apply_with_git_including_missing_final_newlines(tmp_path):
+    rng = random.Random(5)
+    for _ in range(40):
+        old = [rng.choice("abc") for _ in range(rng.randint(1, 12))]
+        new = list(old)
+        for _ in range(rng.randint(1, 3)):
+            where = rng.randrange(len(new) + 1)
+            new[where:where + rng.randint(0, 1)] = rng.choice([[], ["x"], ["y", "z"]])
+        before = "\n".join(old) + rng.choice(["", "\n"])
+        after = "\n".join(new) + rng.choice(["", "\n"])
+        if before == after:
+            continue
+        (tmp_path / "a.txt").write_text(before)
+        (tmp_path / "d.diff").write_text(git_diff("a.txt", before, after))
+        subprocess.run(["git", "apply", "d.diff"], cwd=tmp_path, check=True)
+        assert (tmp_path / "a.txt").read_text() == after
 
 
 def test_merge_combines_distant_edits_only():
@@ -129,19 +162,27 @@ def test_model_statements_are_used_unless_they_leak_the_fix():
     solution = "@@ -1 +1 @@\n-    return a - b\n+    return a + b\n"
     clean_text = "Adding two prices gives their difference.\n\n```python\nassert add(2, 3) == 5\n```\n"
     with ChatServer([final("It fails. Just write `return a + b`."), final(clean_text)]) as server:
-        leaked = statement("calc", ["tests/t.py::test_add"], {}, solution, "", "m", server.base_url, "k")
-        used = statement("calc", ["tests/t.py::test_add"], {}, solution, "", "m", server.base_url, "k")
+        endpoint = Endpoint(model="m", base_url=server.base_url, api_key="k")
+        leaked = statement("calc", ["tests/t.py::test_add"], {}, solution, "", endpoint)
+        used = statement("calc", ["tests/t.py::test_add"], {}, solution, "", endpoint)
         assert [r["model"] for r in server.requests] == ["m", "m"]
+        assert server.headers[0]["authorization"] == "Bearer k"
     assert leaked[1] == "template" and "return a + b" not in leaked[0] and "tests/t.py::test_add" in leaked[0]
     assert used == (clean_text, "model")
 
 
 def test_seeded_tasks_validate(tmp_path, docker_client):
     out = tmp_path / "tasks"
-    config = SeedConfig(repo=str(PROJECT), out=out, count=5, pairs=1, seed=3, label=LABEL)
-    report = seed_repo(config, client=docker_client, log=lambda line: None)
+    issue = "Stock counts go wrong\n\n```python\nfrom shelf import Shelf\nassert Shelf().count('x') == 0\n```\n"
+    script = [final(issue), final(""), final(issue), final(""), final(issue)]  # empty answers: template
+    with ChatServer(script) as server:
+        config = SeedConfig(repo=str(PROJECT), out=out, count=5, pairs=1, seed=3, label=LABEL, model="m",
+                            base_url=server.base_url, api_key_env="HARVESTER_TEST_UNSET_KEY")
+        report = seed_repo(config, client=docker_client, log=lambda line: None)
     tasks = discover([out])
     assert len(tasks) == len(report.tasks) == 5 and report.per_minute > 0
+    assert report.statements == {"model": 3, "template": 2}
+    assert sorted(t.metadata["statement_source"] for t in tasks) == ["model"] * 3 + ["template"] * 2
     assert sum(t.kind == "multi-site" for t in tasks) == 1
     for task in tasks:
         assert task.id.startswith(f"shelf-{task.metadata['modifier']}-") and task.metadata["seed"] == 3
@@ -150,7 +191,8 @@ def test_seeded_tasks_validate(tmp_path, docker_client):
             for node_id in task.fail_to_pass:
                 name = node_id.split("::")[-1].split("[")[0]
                 assert f"def {name}(" in data.decode() and f"def {name}(" not in visible
-        assert "+" in read_solution(task) and "fail" in task.statement
+        assert "+" in read_solution(task)
+        assert task.statement == issue if task.metadata["statement_source"] == "model" else "fail" in task.statement
     with Sandbox.start(task_image(docker_client, tasks[0]), labels={"harvester.run": LABEL}) as box:
         visible = box.exec(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider"], timeout=120)
     assert visible.exit_code == 0, visible.output
@@ -179,6 +221,18 @@ def test_bad_repositories_get_one_line_errors(tmp_path, capsys):
     docs = _project(tmp_path / "docs", {"README.md": "# notes\n", "src/main.c": "int main(void) { return 0; }\n"})
     assert _seed_cli(docs, tmp_path, capsys) == (2, f"harvester seed: error: {docs}: no Python files"
                                                     " (not a Python project)")
+
+
+def test_git_urls_are_cloned_without_history(tmp_path):
+    origin = tmp_path / "origin"
+    shutil.copytree(PROJECT, origin)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@localhost"]
+    for step in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "init"]):
+        subprocess.run(git + step, cwd=origin, check=True)
+    staged = acquire(f"file://{origin}", tmp_path / "work")
+    assert (staged / "shelf" / "stock.py").is_file() and not (staged / ".git").exists()
+    with pytest.raises(SeedError, match=r"^file:///nowhere/repo.git: git clone failed: .+"):
+        acquire("file:///nowhere/repo.git", tmp_path / "other")
 
 
 def test_repositories_without_passing_tests_are_refused(tmp_path, capsys, docker_client):

@@ -7,6 +7,7 @@ import difflib
 import hashlib
 import itertools
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from harvester.seed.modifiers import MODIFIERS
 from harvester.seed.splice import Rewriter
 
 PAIR = "pair"
+_HUNK = re.compile(r"-(\d+)(,\d+)? \+(\d+)(,\d+)?")
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -36,9 +38,16 @@ class Candidate(BaseModel):
 
 def git_diff(path: str, old: str, new: str) -> str:
     """A git-style unified diff of one text file (applies with `git apply` at the repo root)."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    head = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    tail = next((i for i, (x, y) in enumerate(zip(reversed(a[head:]), reversed(b[head:]))) if x != y),
+                min(len(a), len(b)) - head)
+    skip = max(0, head - 3)  # only the changed middle is compared; hunk numbers are shifted back
     body = []
-    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+    for line in difflib.unified_diff(a[skip:len(a) - max(0, tail - 3)], b[skip:len(b) - max(0, tail - 3)],
                                      f"a/{path}", f"b/{path}", n=3):
+        if line.startswith("@@"):
+            line = _HUNK.sub(lambda m: f"-{int(m[1]) + skip}{m[2] or ''} +{int(m[3]) + skip}{m[4] or ''}", line)
         body.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return f"diff --git a/{path} b/{path}\n" + "".join(body) if body else ""
 
@@ -63,7 +72,7 @@ def file_candidates(path: str, text: str, seed: int) -> Iterator[Candidate]:
         module = ast.parse(text)
     except (SyntaxError, ValueError):
         return
-    rewriter = Rewriter(text, module)
+    rewriter = Rewriter(text)
     for qualname, unit in units(module):
         for name, modifier in MODIFIERS.items():
             rng = random.Random(f"{seed}:{path}:{qualname}:{name}")
@@ -75,11 +84,15 @@ def file_candidates(path: str, text: str, seed: int) -> Iterator[Candidate]:
                                     text=new_text, diff=diff)
 
 
-def generate(root: Path, sources: list[str], seed: int) -> list[Candidate]:
-    """All candidates, deduplicated, in a seeded order that takes each modifier in turn."""
+def generate(root: Path, sources: list[str], seed: int, limit: int | None = None) -> list[Candidate]:
+    """Candidates (deduplicated; files in a seeded order until `limit`), ordered to take each modifier in turn."""
     buckets: dict[str, list[Candidate]] = {name: [] for name in MODIFIERS}
     seen: set[str] = set()
-    for path in sources:
+    files = sorted(sources)
+    random.Random(seed).shuffle(files)
+    for path in files:
+        if limit is not None and len(seen) >= limit:
+            break
         text = (root / path).read_text(encoding="utf-8", errors="surrogateescape")
         for candidate in file_candidates(path, text, seed):
             if candidate.key not in seen:

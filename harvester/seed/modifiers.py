@@ -12,8 +12,10 @@ import itertools
 import random
 from collections.abc import Callable, Iterator
 
-Mutant = tuple[ast.AST, int]
-Variant = tuple[int, Callable[[ast.AST], None]]  # (line of the site, in-place change of the node at the site)
+from harvester.seed import structure
+
+Mutant = structure.Mutant
+Variant = structure.Variant
 Modifier = Callable[[ast.AST, random.Random], Iterator[Mutant]]
 
 FAMILIES: tuple[tuple[type, ...], ...] = (
@@ -25,7 +27,6 @@ FLIPS: dict[type, type] = {
 # Swapping these operands rarely changes behaviour (numbers, sets, identity), so it is not tried.
 SYMMETRIC = (ast.Mult, ast.BitAnd, ast.BitOr, ast.BitXor, ast.Eq, ast.NotEq, ast.Is, ast.IsNot)
 CONST_PARENTS = (ast.BinOp, ast.Compare, ast.Subscript, ast.Slice, ast.UnaryOp, ast.AugAssign, ast.Call)
-_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def _mutants(unit: ast.AST, variants: Callable[[ast.AST], list[Variant]]) -> Iterator[Mutant]:
@@ -120,104 +121,9 @@ def _break_chain(node: ast.AST) -> list[Variant]:
     return found
 
 
-def _statements(replace: Callable[[ast.stmt], list[ast.stmt] | None]) -> Callable[[ast.AST], list[Variant]]:
-    """Variants that replace one statement of a block by `replace(stmt)` (None: not this statement)."""
-    def variants(node: ast.AST) -> list[Variant]:
-        found = []
-        for field in ("body", "orelse", "finalbody"):
-            block = getattr(node, field, None)
-            if not isinstance(block, list):
-                continue
-            for i, stmt in enumerate(block):
-                if isinstance(stmt, ast.stmt) and replace(stmt) is not None:
-                    found.append((stmt.lineno, lambda t, f=field, i=i: _splice_block(t, f, i, replace)))
-        return found
-    return variants
-
-
-def _splice_block(target: ast.AST, field: str, index: int, replace) -> None:
-    block = getattr(target, field)
-    block[index:index + 1] = replace(block[index])
-    if not block and field != "orelse":  # a body may not be empty; an else may simply go away
-        block.append(ast.Pass())
-
-
-def _unwrap(stmt: ast.stmt) -> list[ast.stmt] | None:
-    if isinstance(stmt, (ast.With, ast.AsyncWith)):
-        return list(stmt.body)
-    if isinstance(stmt, (ast.Try, ast.TryStar)):
-        return [*stmt.body, *stmt.orelse, *stmt.finalbody]
-    return None
-
-
-def _invert_if(node: ast.AST) -> list[Variant]:
-    if not isinstance(node, ast.If) or not node.orelse:
-        return []
-    if len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):  # an elif: swapping would nest the chain
-        return []
-    return [(node.lineno, _swap_branches)]
-
-
-def _swap_branches(target: ast.If) -> None:
-    target.body, target.orelse = target.orelse, target.body
-
-
-def shuffle(unit: ast.AST, rng: random.Random) -> Iterator[Mutant]:
-    """Shuffle the function's top-level statements (its docstring stays first)."""
-    if not isinstance(unit, _DEFS):
-        return
-    start = 1 if ast.get_docstring(unit, clean=False) is not None else 0
-    body = unit.body[start:]
-    if len(body) < 2 or len({ast.dump(stmt) for stmt in body}) < 2:
-        return
-    order = list(range(len(body)))
-    while order == sorted(order):
-        rng.shuffle(order)
-    twin = copy.deepcopy(unit)
-    twin.body[start:] = [twin.body[start + i] for i in order]
-    yield twin, body[0].lineno
-
-
-def rm_base(unit: ast.AST, rng: random.Random) -> Iterator[Mutant]:
-    """Remove one base class (never `object`)."""
-    if isinstance(unit, ast.ClassDef):
-        for i, base in enumerate(unit.bases):
-            if not (isinstance(base, ast.Name) and base.id == "object"):
-                twin = copy.deepcopy(unit)
-                del twin.bases[i]
-                yield twin, unit.lineno
-
-
-class _CallsToNone(ast.NodeTransformer):
-    """`self.name(...)` and `cls.name(...)` become `None`."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        self.generic_visit(node)
-        func = node.func
-        if (isinstance(func, ast.Attribute) and func.attr == self.name and isinstance(func.value, ast.Name)
-                and func.value.id in ("self", "cls")):
-            return ast.Constant(None)
-        return node
-
-
-def rm_method(unit: ast.AST, rng: random.Random) -> Iterator[Mutant]:
-    """Remove one method; calls to it through self/cls become `None`."""
-    if not isinstance(unit, ast.ClassDef):
-        return
-    for i, stmt in enumerate(unit.body):
-        if isinstance(stmt, _DEFS):
-            twin = copy.deepcopy(unit)
-            del twin.body[i]
-            twin.body = [_CallsToNone(stmt.name).visit(s) for s in twin.body] or [ast.Pass()]
-            yield twin, stmt.lineno
-
-
 def _walker(variants: Callable[[ast.AST], list[Variant]]) -> Modifier:
     def modifier(unit: ast.AST, rng: random.Random) -> Iterator[Mutant]:
-        if isinstance(unit, _DEFS):
+        if isinstance(unit, structure.DEFS):
             yield from _mutants(unit, variants)
     return modifier
 
@@ -229,13 +135,12 @@ MODIFIERS: dict[str, Modifier] = {
     "op-swap": _walker(_op_swap),
     "const": _walker(_const),
     "break-chain": _walker(_break_chain),
-    "rm-assign": _walker(_statements(lambda s: [] if isinstance(s, (ast.Assign, ast.AugAssign)) or (
-        isinstance(s, ast.AnnAssign) and s.value is not None) else None)),
-    "rm-if": _walker(_statements(lambda s: [] if isinstance(s, ast.If) else None)),
-    "rm-loop": _walker(_statements(lambda s: [] if isinstance(s, (ast.For, ast.AsyncFor, ast.While)) else None)),
-    "rm-wrapper": _walker(_statements(_unwrap)),
-    "invert-if": _walker(_invert_if),
-    "shuffle": shuffle,
-    "rm-base": rm_base,
-    "rm-method": rm_method,
+    "rm-assign": _walker(structure.statements(structure.drop_assignment)),
+    "rm-if": _walker(structure.statements(structure.drop_if)),
+    "rm-loop": _walker(structure.statements(structure.drop_loop)),
+    "rm-wrapper": _walker(structure.statements(structure.unwrap)),
+    "invert-if": _walker(structure.invert_if),
+    "shuffle": structure.shuffle,
+    "rm-base": structure.rm_base,
+    "rm-method": structure.rm_method,
 }

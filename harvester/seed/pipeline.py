@@ -16,12 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from harvester.seed import candidates as cands
 from harvester.seed.candidates import PAIR, Candidate
 from harvester.seed.project import Project, Suite, acquire, clean_suite, load_project, seed_image
-from harvester.seed.seedrun import Check, Limits, Pool, check
-from harvester.seed.statement import statement
+from harvester.seed.seedrun import Baseline, Check, Limits, Pool, check
+from harvester.seed.statement import Endpoint, statement
 from harvester.seed.taskdir import solution_of, write_task
 from sandbox import connect
 
-MIN_RUN_TIMEOUT_S = 30.0
+MIN_RUN_TIMEOUT_S = 10.0
+MIN_CANDIDATES = 2000  # generated before validation starts; big repos are sampled file by file
+MAX_PROMPT_SOURCE = 8000  # characters of hidden test source shown to a statement-writing model
 
 
 class SeedConfig(BaseModel):
@@ -75,15 +77,16 @@ class SeedReport(BaseModel):
         return 60.0 * self.checked / self.validate_s if self.validate_s > 0 else 0.0
 
 
+def _texts(project: Project, paths: list[str]) -> dict[str, str]:
+    return {path: (project.root / path).read_text(encoding="utf-8", errors="surrogateescape") for path in paths}
+
+
 class _Validator:
     """Runs candidates through the pool in waves, in order, until enough are kept."""
 
     def __init__(self, pool: Pool, project: Project, suite: Suite, limits: Limits, report: SeedReport, log) -> None:
-        self.pool, self.suite, self.limits, self.report, self.log = pool, suite, limits, report, log
-        self.tests = {p: (project.root / p).read_text(encoding="utf-8", errors="surrogateescape")
-                      for p in project.tests}
-        self.clean = {p: (project.root / p).read_text(encoding="utf-8", errors="surrogateescape")
-                      for p in project.sources}
+        self.pool, self.limits, self.report, self.log = pool, limits, report, log
+        self.base = Baseline(ids=suite.ids, clean=_texts(project, project.sources), tests=_texts(project, project.tests))
         self.kept: list[tuple[Candidate, Check]] = []
 
     def until(self, items: Iterator[Candidate], needed: int, expect: Callable[[Candidate], frozenset[str]]) -> None:
@@ -93,8 +96,7 @@ class _Validator:
             if not batch:
                 return
             started = time.monotonic()
-            checks = self.pool.map(lambda box, c: check(box, c, self.suite.ids, self.clean, self.tests,
-                                                        self.limits, expect(c)), batch)
+            checks = self.pool.map(lambda box, c: check(box, c, self.base, self.limits, expect(c)), batch)
             self.report.validate_s += time.monotonic() - started
             for candidate, result in zip(batch, checks):
                 counts = self.report.per_modifier.setdefault(candidate.modifier, Yield())
@@ -112,7 +114,7 @@ class _Validator:
 
 def _metadata(config: SeedConfig, candidate: Candidate, singles: dict[str, Candidate], source: str) -> dict:
     meta = {"origin": "seeded", "modifier": candidate.modifier, "file": candidate.file, "unit": candidate.unit,
-            "line": candidate.line, "seed": config.seed, "statement": source}
+            "line": candidate.line, "seed": config.seed, "statement_source": source}
     if candidate.modifier == PAIR:
         parts = [singles[key] for key in candidate.parts]
         meta["parts"] = ", ".join(f"{p.modifier} in {p.unit} at line {p.line}" for p in parts)
@@ -122,11 +124,14 @@ def _metadata(config: SeedConfig, candidate: Candidate, singles: dict[str, Candi
 def _write(config: SeedConfig, project: Project, kept: list[tuple[Candidate, Check]], timeout_s: int,
            report: SeedReport) -> None:
     singles = {c.key: c for c, _ in kept}
-    api_key = os.environ.get(config.api_key_env) or None
+    endpoint = None
+    if config.model and config.base_url:
+        endpoint = Endpoint(model=config.model, base_url=config.base_url,
+                            api_key=os.environ.get(config.api_key_env) or None)
     for candidate, result in kept:
         hidden_source = "\n\n".join((project.root / path).read_text(encoding="utf-8") for path in result.visible)
         text, source = statement(project.name, result.fail_to_pass, result.messages, solution_of(project, candidate),
-                                 hidden_source[:8000], config.model, config.base_url, api_key)
+                                 hidden_source[:MAX_PROMPT_SOURCE], endpoint)
         report.statements[source] = report.statements.get(source, 0) + 1
         task = write_task(config.out, project, candidate, result, text, _metadata(config, candidate, singles, source),
                           timeout_s)
@@ -137,7 +142,7 @@ def _validate(config: SeedConfig, project: Project, pool: Pool, report: SeedRepo
     suite = pool.call(lambda box: clean_suite(box, config.suite_timeout_s, config.repo))
     report.tests = len(suite.ids)
     log(f"{project.name}: {len(suite.ids)} tests pass at the clean state ({suite.duration_s:.1f}s per run)")
-    found = cands.generate(project.root, project.sources, config.seed)
+    found = cands.generate(project.root, project.sources, config.seed, max(MIN_CANDIDATES, 40 * config.count))
     report.generated = len(found)
     log(f"{len(found)} candidates: " + ", ".join(f"{k} {v}" for k, v in Counter(c.modifier for c in found).items()))
     timeout = min(config.suite_timeout_s, max(MIN_RUN_TIMEOUT_S, 10 * suite.duration_s))
@@ -147,7 +152,7 @@ def _validate(config: SeedConfig, project: Project, pool: Pool, report: SeedRepo
     singles = iter(found)
     validator.until(singles, config.count - wanted_pairs, lambda c: frozenset())
     f2p = {c.key: set(r.fail_to_pass) for c, r in validator.kept}
-    combos = cands.pairs([c for c, _ in validator.kept], validator.clean, config.seed)
+    combos = cands.pairs([c for c, _ in validator.kept], validator.base.clean, config.seed)
     validator.until(iter(combos), wanted_pairs, lambda c: frozenset().union(*(f2p[k] for k in c.parts)))
     validator.until(singles, config.count - len(validator.kept), lambda c: frozenset())
     return validator.kept, limits

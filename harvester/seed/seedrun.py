@@ -112,51 +112,60 @@ def _verdict(first: TestRun, limits: Limits, expect: set[str]) -> str:
     return ""
 
 
-def check(sandbox: Sandbox, candidate: Candidate, ids: list[str], clean: dict[str, str], tests: dict[str, str],
-          limits: Limits, expect: frozenset[str] = frozenset()) -> Check:
+class Baseline(BaseModel):
+    """The clean state every candidate is compared with."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    ids: list[str] = Field(description="Node ids passing at the clean state.")
+    clean: dict[str, str] = Field(description="Source file -> clean text.")
+    tests: dict[str, str] = Field(description="Test file -> text.")
+
+
+def check(sandbox: Sandbox, candidate: Candidate, base: Baseline, limits: Limits,
+          expect: frozenset[str] = frozenset()) -> Check:
     """Apply the candidate, run the suite `limits.runs` times, hide the revealing tests, check the rest passes.
 
-    `clean` maps the candidate's file to its clean text and `tests` every test file to its text; both are
-    written back afterwards, so the container is clean for the next candidate.
+    Every file written is put back afterwards, so the container is clean for the next candidate.
     """
-    started, runs = time.monotonic(), 0
-
-    def done(reason: str, **fields) -> Check:
-        return Check(key=candidate.key, ok=not reason, reason=reason, runs=runs,
-                     seconds=time.monotonic() - started, **fields)
-
-    touched = {candidate.file: clean[candidate.file]}
+    started, runs = time.monotonic(), []
+    touched = {candidate.file: base.clean[candidate.file]}
     try:
-        _write(sandbox, {candidate.file: candidate.text})
-        first = run_pytest(sandbox, ids, limits.timeout_s)
-        runs += 1
-        reason = _verdict(first, limits, set(expect))
-        if reason:
-            return done(reason)
-        failing = [i for i in ids if first.statuses[i] in _FAILING]
-        messages = failure_messages(_read(sandbox, JUNIT), failing)
-        for _ in range(limits.runs - 1):
-            again = run_pytest(sandbox, ids, limits.timeout_s)
-            runs += 1
-            if again.statuses != first.statuses or again.timed_out:
-                return done("flaky")
-        hidden = hide(tests, failing)
-        if isinstance(hidden, str):
-            return done(hidden)
-        visible, removed = hidden
-        touched.update({path: tests[path] for path in visible})
-        _write(sandbox, visible)
-        shown = [i for i in ids if test_key(i) not in removed]
-        if not shown:
-            return done("no visible test remains")
-        seen = run_pytest(sandbox, shown, limits.timeout_s)
-        runs += 1
-        if seen.failing():
-            return done("visible tests fail once the revealing ones are hidden")
-        passing = [i for i in ids if first.statuses[i] == "passed"]
-        return done("", fail_to_pass=failing, pass_to_pass=passing, messages=messages, visible=visible)
+        reason, found = _examine(sandbox, candidate, base, limits, expect, runs, touched)
     finally:
         _write(sandbox, touched)
+    return Check(key=candidate.key, ok=not reason, reason=reason, runs=len(runs),
+                 seconds=time.monotonic() - started, **found)
+
+
+def _examine(sandbox: Sandbox, candidate: Candidate, base: Baseline, limits: Limits, expect: frozenset[str],
+             runs: list[TestRun], touched: dict[str, str]) -> tuple[str, dict]:
+    """(reason or "", Check fields); appends each pytest run to `runs`, each file it writes to `touched`."""
+    _write(sandbox, {candidate.file: candidate.text})
+    runs.append(run_pytest(sandbox, base.ids, limits.timeout_s))
+    first = runs[0]
+    reason = _verdict(first, limits, set(expect))
+    if reason:
+        return reason, {}
+    failing = [i for i in base.ids if first.statuses[i] in _FAILING]
+    messages = failure_messages(_read(sandbox, JUNIT), failing)
+    for _ in range(limits.runs - 1):
+        runs.append(run_pytest(sandbox, base.ids, limits.timeout_s))
+        if runs[-1].statuses != first.statuses or runs[-1].timed_out:
+            return "flaky", {}
+    hidden = hide(base.tests, failing)
+    if isinstance(hidden, str):
+        return hidden, {}
+    visible, removed = hidden
+    touched.update({path: base.tests[path] for path in visible})
+    _write(sandbox, visible)
+    shown = [i for i in base.ids if test_key(i) not in removed]
+    if not shown:
+        return "no visible test remains", {}
+    runs.append(run_pytest(sandbox, shown, limits.timeout_s))
+    if runs[-1].failing():
+        return "visible tests fail once the revealing ones are hidden", {}
+    passing = [i for i in base.ids if first.statuses[i] == "passed"]
+    return "", {"fail_to_pass": failing, "pass_to_pass": passing, "messages": messages, "visible": visible}
 
 
 def _read(sandbox: Sandbox, path: str) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
@@ -27,10 +28,18 @@ class Source:
         self.starts = [0]
         for line in self.lines:
             self.starts.append(self.starts[-1] + len(line))
-        nodes = list(ast.walk(unit))
-        self.stmts = {ast.dump(node): node for node in nodes if isinstance(node, ast.stmt)}
-        self.exprs = {ast.dump(node): node for node in nodes if isinstance(node, ast.expr)}
+        self.unit = unit
         self.parens = False  # wrap re-rendered compound expressions in parentheses
+
+    @functools.cached_property
+    def stmts(self) -> dict[str, ast.stmt]:
+        """The unit's statements by tree dump (to reuse their original text when they move)."""
+        return {ast.dump(node): node for node in ast.walk(self.unit) if isinstance(node, ast.stmt)}
+
+    @functools.cached_property
+    def exprs(self) -> dict[str, ast.expr]:
+        """The unit's expressions by tree dump (to reuse their original spelling when they move)."""
+        return {ast.dump(node): node for node in ast.walk(self.unit) if isinstance(node, ast.expr)}
 
     def offset(self, line: int, col: int) -> int:
         """String offset of a (1-based line, UTF-8 byte column) position."""
@@ -78,11 +87,14 @@ def first_line(node: ast.AST) -> int:
 
 
 def same(a: object, b: object) -> bool:
-    if isinstance(a, ast.AST) and isinstance(b, ast.AST):
-        return ast.dump(a) == ast.dump(b)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    return type(a) is type(b) and a == b
+    """Equal as trees (what ast.dump compares), without building the dumps."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, ast.AST):
+        return all(same(getattr(a, f, None), getattr(b, f, None)) for f in a._fields)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(same, a, b))
+    return a == b
 
 
 def positioned(node: object) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import openai
+from pydantic import BaseModel, ConfigDict, Field
 
 from harvester.junit import mangle
 from harvester.leaks import statement_leaks
@@ -15,6 +16,15 @@ MODEL_TIMEOUT_S = 120.0
 SYSTEM = ("You write GitHub issues for a Python library. Describe the misbehaviour a user would notice, with a "
           "short runnable ```python reproduction that fails now and passes once the library is fixed, and the "
           "expected behaviour. Never propose a fix and never quote the library's implementation.")
+
+
+class Endpoint(BaseModel):
+    """An OpenAI-compatible endpoint that writes statements."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    model: str = Field(description="Model name.")
+    base_url: str = Field(description="Endpoint URL, ending in /v1.")
+    api_key: str | None = Field(None, repr=False, description="Key (from the environment; never written).")
 
 
 def failure_messages(xml: str | bytes, node_ids: list[str]) -> dict[str, str]:
@@ -64,14 +74,15 @@ def safe_template(project: str, failing: list[str], messages: dict[str, str], so
 
 
 def model_statement(project: str, failing: list[str], messages: dict[str, str], tests_source: str,
-                    model: str, base_url: str, api_key: str | None) -> str | None:
-    """An issue-style text from an OpenAI-compatible endpoint; None when it cannot be had."""
+                    endpoint: Endpoint) -> str | None:
+    """An issue-style text from the endpoint; None when it cannot be had."""
     listing = "\n".join(f"- {node_id}: {messages.get(node_id, '')}" for node_id in failing[:MAX_LISTED])
     prompt = (f"Project: {project}\nThese tests fail:\n{listing}\n\nTheir source:\n```python\n{tests_source}\n```\n"
               "Write the issue (title line, then the body). Do not mention the tests by name.")
-    client = openai.OpenAI(base_url=base_url, api_key=api_key or "unused", timeout=MODEL_TIMEOUT_S, max_retries=2)
+    client = openai.OpenAI(base_url=endpoint.base_url, api_key=endpoint.api_key or "unused", timeout=MODEL_TIMEOUT_S,
+                           max_retries=2)
     try:
-        reply = client.chat.completions.create(model=model, messages=[
+        reply = client.chat.completions.create(model=endpoint.model, messages=[
             {"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}])
     except openai.OpenAIError:
         return None
@@ -81,12 +92,11 @@ def model_statement(project: str, failing: list[str], messages: dict[str, str], 
     return text.strip() + "\n" if text and text.strip() else None
 
 
-def statement(project: str, failing: list[str], messages: dict[str, str], solution: str,
-              tests_source: str = "", model: str | None = None, base_url: str | None = None,
-              api_key: str | None = None) -> tuple[str, str]:
+def statement(project: str, failing: list[str], messages: dict[str, str], solution: str, tests_source: str = "",
+              endpoint: Endpoint | None = None) -> tuple[str, str]:
     """(statement, where it came from: "model" or "template"); a model text that leaks the fix is not used."""
-    if model and base_url:
-        text = model_statement(project, failing, messages, tests_source, model, base_url, api_key)
+    if endpoint is not None:
+        text = model_statement(project, failing, messages, tests_source, endpoint)
         if text is not None and not statement_leaks(text, solution):
             return text, "model"
     return safe_template(project, failing, messages, solution), "template"

@@ -9,7 +9,7 @@ from pathlib import Path
 from harvester.seed.candidates import PAIR, Candidate, git_diff
 from harvester.seed.project import Project
 from harvester.seed.seedrun import Check
-from harvester.swebench import _toml_basic, _toml_str
+from harvester.swebench import toml_basic, toml_str
 from harvester.task import TASK_FILE, Task, load_task
 
 Meta = dict[str, str | int | float | bool]
@@ -22,21 +22,21 @@ def task_id(project: Project, candidate: Candidate) -> str:
 
 
 def _ids(values: list[str]) -> str:
-    return "[\n" + "".join(f"  {_toml_basic(value)},\n" for value in values) + "]"
+    return "[\n" + "".join(f"  {toml_basic(value)},\n" for value in values) + "]"
 
 
 def _value(value: str | int | float | bool) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value) if isinstance(value, (int, float)) else _toml_basic(value)
+    return str(value) if isinstance(value, (int, float)) else toml_basic(value)
 
 
 def task_toml(identifier: str, project: Project, candidate: Candidate, check: Check, statement: str,
               metadata: Meta, timeout_s: int) -> str:
     kind = "multi-site" if candidate.modifier == PAIR else "single-site"
     return "\n".join([
-        f"id = {_toml_basic(identifier)}", f'kind = "{kind}"', 'test_command = "python -m pytest -q"',
-        f"statement = {_toml_str(statement)}", f"fail_to_pass = {_ids(check.fail_to_pass)}",
+        f"id = {toml_basic(identifier)}", f'kind = "{kind}"', 'test_command = "python -m pytest -q"',
+        f"statement = {toml_str(statement)}", f"fail_to_pass = {_ids(check.fail_to_pass)}",
         f"pass_to_pass = {_ids(check.pass_to_pass)}", "", "[environment]", 'python = "3.11"',
         f"dependencies = {_ids(project.dependencies)}", "", "[limits]", f"test_timeout_s = {timeout_s}", "",
         "[metadata]", *(f"{key} = {_value(value)}" for key, value in metadata.items()), ""])
