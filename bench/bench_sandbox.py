@@ -57,6 +57,7 @@ def main() -> int:
         t0 = time.perf_counter()
         sb = Sandbox.start(image, {"harvester.run": RUN})
         sb.copy_repo(repo)
+        sb.exec(["true"])  # ready means a command can run
         ready.append(time.perf_counter() - t0)
         sb.write_file("mod0.py", "broken\n")
         t0 = time.perf_counter()
@@ -64,7 +65,7 @@ def main() -> int:
         reset.append(time.perf_counter() - t0)
         sb.close()
     (r50, r90), (g50, g90) = _pcts(ready), _pcts(reset)
-    print(f"sandbox ready (create, start, 40-file repo copied + committed) p50 {r50:6.0f} ms  p90 {r90:6.0f} ms (target <= 350 ms)")
+    print(f"sandbox ready (create, start, 40-file repo copied + committed, first command run) p50 {r50:6.0f} ms  p90 {r90:6.0f} ms (target <= 350 ms)")
     print(f"reset in place (git reset --hard + clean)                  p50 {g50:6.1f} ms  p90 {g90:6.1f} ms")
     baked = build_layer(client, image, "harvester-bench:repo", {"repo": repo}, ["cd /repo && git init -q && git add -A && git commit -qm baseline"])
     warm = []

@@ -62,6 +62,7 @@ class Sandbox(FileOps):
         self.config = config
         self.baseline: str | None = None
         self._shell = self._control = None
+        self._starting = True
 
     @classmethod
     def start(cls, image: str, labels: dict[str, str] | None = None, config: SandboxConfig | None = None,
@@ -80,15 +81,21 @@ class Sandbox(FileOps):
         box = cls(container, config)
         try:
             box._shell, box._control = Shell(container.id), Shell(container.id)
-            box._shell.wait_ready(30)
-            box._control.wait_ready(30)
-        except (StreamClosed, TimeoutError) as exc:
-            box.close()
-            raise SandboxError(f"container from {image} did not come up: {exc}") from None
         except BaseException:
             box.close()
             raise
         return box
+
+    def _ready(self) -> None:
+        """Shells come up while the caller does other work (copying a repo in); wait at first use."""
+        if self._starting:
+            self._starting = False
+            try:
+                self._shell.wait_ready(30)
+                self._control.wait_ready(30)
+            except (StreamClosed, TimeoutError) as exc:
+                self._check_alive()
+                raise SandboxError(f"container {self.id[:12]}: shell did not come up: {exc}") from None
 
     def __enter__(self) -> Sandbox:
         return self
@@ -106,6 +113,7 @@ class Sandbox(FileOps):
         argv = ["bash", "-c", command] if isinstance(command, str) else list(command)
         if not argv:
             raise ValueError("empty command")
+        self._ready()
         t0 = time.monotonic()
         cap, hard = self.config.output_limit, self.config.output_hard_limit
         try:
@@ -153,6 +161,7 @@ class Sandbox(FileOps):
                               f" (exit {state.get('ExitCode')}, oom {state.get('OOMKilled')})")
 
     def _request(self, verb: str, args: list[str], stdin: str = "") -> tuple[int, bytes]:
+        self._ready()
         try:
             return self._shell.request(verb, args, timeout=120, stdin=stdin)
         except StreamClosed:

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from sandbox import connect, gc
+from sandbox import connect
 from sandbox.images import ensure_base_image
 
 # A sample project that tests seed tasks from; its own suite runs only inside containers.
