@@ -28,7 +28,7 @@ def base_image(docker_client) -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 def _sweep_leftovers():
-    """In CI, remove test containers a crashed earlier session left (never in a shared dev box)."""
+    """In CI, remove test containers a crashed earlier test run left (never in a shared dev box)."""
     if os.environ.get("CI"):
         for container in connect().containers.list(all=True, filters={"label": "harvester.run"}):
             if container.labels.get("harvester.run", "").startswith("test"):
