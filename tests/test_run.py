@@ -177,3 +177,17 @@ def test_ctrl_c_stops_cleanly_and_leaves_a_resumable_run(solver, tmp_path):
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert len(episode_set(tmp_path / "ctrlc")) == 9
     assert all(status == "finished" for _, status in episode_set(tmp_path / "ctrlc"))
+
+
+def test_run_token_budget_stops_new_episodes_and_resumes(solver, tmp_path):
+    config = tmp_path / "budget.toml"
+    config.write_text("token_budget = 1\n")  # spent by the first episodes; --concurrency 2 starts two at once
+    args = endpoint_args(solver, tmp_path, "budget", attempts=2)
+    done = harvester(*args, "--config", str(config), env=KEY)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "run token budget of 1 reached" in done.stdout
+    assert len(episode_set(tmp_path / "budget")) == 2
+    config.write_text("")
+    again = harvester(*args, "--config", str(config), env=KEY)
+    assert again.returncode == 0 and "4 to run" in again.stdout
+    assert len(episode_set(tmp_path / "budget")) == 6
