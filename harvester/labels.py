@@ -27,7 +27,9 @@ def grade_and_store(config, task: Task, trace_path: Path, client, only_missing: 
     """Grade one complete trace (config: RunConfig) and store its label; None for incomplete traces."""
     part = _part(config.run_dir, trace_path)
     if only_missing and part.exists() and part.stat().st_mtime >= trace_path.stat().st_mtime:
-        return Label.model_validate_json(part.read_bytes())
+        stored = Label.model_validate_json(part.read_bytes())
+        if stored.outcome != "infra_error":  # grading that broke is retried on resume
+            return stored
     try:
         trace = read_trace(trace_path)
     except TraceError:

@@ -191,3 +191,17 @@ def test_run_token_budget_stops_new_episodes_and_resumes(solver, tmp_path):
     again = harvester(*args, "--config", str(config), env=KEY)
     assert again.returncode == 0 and "4 to run" in again.stdout
     assert len(episode_set(tmp_path / "budget")) == 6
+
+
+def test_resume_regrades_labels_whose_grading_broke(solver, tmp_path):
+    args = endpoint_args(solver, tmp_path, "regrade", attempts=1)
+    assert harvester(*args, env=KEY).returncode == 0
+    part = tmp_path / "regrade" / "labels.d" / "semverish-x-ranges.a0.s0.json"
+    label = json.loads(part.read_text())
+    assert label["outcome"] == "resolved"
+    part.write_text(json.dumps({**label, "outcome": "infra_error", "resolved": False, "infra_reason": "daemon hiccup"}))
+    again = harvester(*args, env=KEY)
+    assert again.returncode == 0 and "0 to run" in again.stdout
+    assert json.loads(part.read_text())["outcome"] == "resolved"
+    lines = [json.loads(x) for x in (tmp_path / "regrade" / "labels.jsonl").read_text().splitlines()]
+    assert [x["outcome"] for x in lines if x["episode_id"] == "semverish-x-ranges.a0.s0"] == ["resolved"]
