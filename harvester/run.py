@@ -18,7 +18,7 @@ import orjson
 
 from harvester.config import RunConfig, check_endpoint, public_dump
 from harvester.episode import episode_id, run_task_episode, trace_path
-from harvester.errors import HarvesterError, TraceError
+from harvester.errors import ConfigError, HarvesterError, TraceError
 from harvester.gate import Gate
 from harvester.images import task_image
 from harvester.labels import grade_and_store, merge_labels
@@ -73,6 +73,7 @@ def run(config: RunConfig, log=print) -> Path:
     check_endpoint(config)
     client = connect()
     run_dir = config.run_dir
+    _check_same_run(config)
     run_dir.mkdir(parents=True, exist_ok=True)
     write_json(run_dir / "config.json", public_dump(config))
     leftovers = gc(config.name, client)
@@ -88,6 +89,25 @@ def run(config: RunConfig, log=print) -> Path:
     merge_labels(run_dir, [p.episode_id for p in episodes])
     _finish(config, log)
     return run_dir
+
+
+# What an episode means: a resumed run must not mix episodes made under different settings.
+_EPISODE_KEYS = ("policy", "model", "base_url", "seed", "sampling", "loop")
+
+
+def _check_same_run(config: RunConfig) -> None:
+    path = config.run_dir / "config.json"
+    if not path.is_file():
+        return
+    try:
+        before = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError:
+        raise ConfigError(f"{path}: not valid JSON; move the run directory aside or pick another --name") from None
+    now = public_dump(config)
+    for key in _EPISODE_KEYS:
+        if before.get(key) != now[key]:
+            raise ConfigError(f"{path}: field '{key}' differs from this command's ({before.get(key)!r} vs "
+                              f"{now[key]!r}); resume needs the same settings: pick another --name for a new run")
 
 
 def _execute(config: RunConfig, todo: list[Planned], episodes: list[Planned], client, log) -> None:

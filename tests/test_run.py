@@ -205,3 +205,15 @@ def test_resume_regrades_labels_whose_grading_broke(solver, tmp_path):
     assert json.loads(part.read_text())["outcome"] == "resolved"
     lines = [json.loads(x) for x in (tmp_path / "regrade" / "labels.jsonl").read_text().splitlines()]
     assert [x["outcome"] for x in lines if x["episode_id"] == "semverish-x-ranges.a0.s0"] == ["resolved"]
+
+
+def test_resuming_with_other_settings_is_refused(solver, tmp_path):
+    args = endpoint_args(solver, tmp_path, "mixed", attempts=1)
+    assert harvester(*args, env=KEY).returncode == 0
+    digest = _tree_digest(tmp_path / "mixed")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    other = subprocess.run([sys.executable, "-m", "harvester.cli", "run", "--tasks", *map(str, TASKS), "--out",
+                            str(tmp_path), "--name", "mixed", "--attempts", "1"], capture_output=True, text=True,
+                           cwd=ROOT, env=env, timeout=120)
+    assert other.returncode != 0 and "field 'policy' differs" in other.stderr and other.stderr.count("\n") == 1
+    assert _tree_digest(tmp_path / "mixed") == digest
