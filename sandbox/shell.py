@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 # Pure builtins: the sweep must work while a fork bomb holds every pid.
 PRELUDE = r"""
+# A process caught mid-exec can show an empty environ, so only two clean rounds in a row end it.
 __sweep() {
-  local r p e hit
+  local r p e hit clean=0
   for r in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
     hit=()
     for p in /proc/[0-9]*; do
@@ -28,7 +29,8 @@ __sweep() {
         if [[ $e == "SANDBOX_CALL=$1" ]]; then hit+=("${p#/proc/}"); break; fi
       done 2>/dev/null < "$p/environ"
     done
-    [ ${#hit[@]} = 0 ] && return 0
+    if [ ${#hit[@]} = 0 ]; then clean=$((clean + 1)); [ $clean -ge 2 ] && return 0; continue; fi
+    clean=0
     kill -STOP "${hit[@]}" 2>/dev/null; kill -KILL "${hit[@]}" 2>/dev/null
   done
 }

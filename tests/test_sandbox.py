@@ -78,9 +78,10 @@ def test_timeout_kills_whole_tree(box, command):
 
 
 def test_background_children_do_not_outlive_the_call(box):
-    result = box.exec("setsid sleep 1000 > /dev/null 2>&1 & echo started", workdir="/", timeout=10)
-    assert result.exit_code == 0 and result.output == "started\n" and not result.timed_out
-    assert not any("sleep 1000" in p for p in _processes(box))
+    for _ in range(30):  # a child caught mid-exec once slipped through about one call in twelve
+        result = box.exec("setsid sleep 1000 > /dev/null 2>&1 & echo started", workdir="/", timeout=10)
+        assert result.exit_code == 0 and result.output == "started\n" and not result.timed_out
+        assert not any("sleep 1000" in p for p in _processes(box))
 
 
 def test_fork_bomb_is_contained(base_image):
