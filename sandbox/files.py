@@ -78,21 +78,18 @@ class FileOps:
 
         Files whose content is not UTF-8 (or binary) come out as git binary patches, which are ASCII.
         """
-        out = self._git_diff(repo, "")
+        out = self._git_diff(repo, "/dev/null")
         try:
             return out.decode("utf-8")
         except UnicodeDecodeError:
             pass
         attrs = "".join(f"{_glob_escape(p)} -diff\n" for p in _non_utf8_paths(out))
         self.write_file("/tmp/.harvester-diff-attrs", attrs)
-        return self._git_diff(repo, "-c core.attributesFile=/tmp/.harvester-diff-attrs ").decode("utf-8", "replace")
+        return self._git_diff(repo, "/tmp/.harvester-diff-attrs").decode("utf-8", "replace")
 
-    def _git_diff(self, repo: str, options: str) -> bytes:
+    def _git_diff(self, repo: str, attributes: str) -> bytes:
         base = self.baseline or self.mark_baseline(repo)
-        idx = "/tmp/.harvester-diff-index"
-        script = (f"cd {repo} && rm -f {idx} && GIT_INDEX_FILE={idx} git add -A && GIT_INDEX_FILE={idx}"
-                  f" git {options}diff --cached --binary --full-index {base}; rc=$?; rm -f {idx}; exit $rc")
-        code, out = self._request("__raw", ["bash", "-c", script])
+        code, out = self._request("__raw", ["__diff", repo, base, attributes])
         if code != 0:
             raise SandboxError(f"git diff failed in {repo} (exit {code})")
         return out

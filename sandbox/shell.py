@@ -47,6 +47,13 @@ __run() {
   if [ $rc -ge 128 ]; then __oomc; [ "$__o" != "$a" ] && o=1; fi
   printf '\n%s %d %d\n' "$n" $rc $o
 }
+# The work tree against the baseline, new and deleted files included, through a throwaway index.
+__diff() {
+  local i=/tmp/.harvester-diff-index rc
+  cd -- "$1" && rm -f $i && GIT_INDEX_FILE=$i git add -A &&
+    GIT_INDEX_FILE=$i git -c core.attributesFile="$3" diff --cached --binary --full-index "$2"
+  rc=$?; rm -f $i; return $rc
+}
 __call() { cd -- "$1" 2>/dev/null || { echo "workdir does not exist: $1"; exit 127; }; shift; exec "$@"; }
 __raw() { local n=$1; shift; ( "$@" ) </dev/null 2>/dev/null; printf '\n%s %d 0\n' "$n" $?; }
 __ctl() { local n=$1; shift; "$@" </dev/null 2>/dev/null; printf '\n%s %d 0\n' "$n" $?; }
