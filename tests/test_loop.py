@@ -13,8 +13,7 @@ from harvester.policies.replay import ReplayPolicy
 from harvester.policies.scripted import ScriptedPolicy
 from harvester.records import Budget
 from harvester.trace import TraceWriter, read_trace
-from sandbox import Sandbox, connect
-from sandbox.images import ensure_base_image
+from sandbox import Sandbox
 
 BUGGY = "def add(a, b):\n    return a - b\n"
 TEST = "from calc.ops import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n"
@@ -33,14 +32,9 @@ def write_repo(root):
     return root
 
 
-@pytest.fixture(scope="module")
-def image():
-    return ensure_base_image(connect())
-
-
 @pytest.fixture
-def box(image, tmp_path):
-    with Sandbox.start(image, labels={"harvester.run": "test-loop"}) as sb:
+def box(base_image, tmp_path):
+    with Sandbox.start(base_image, labels={"harvester.run": "test-loop"}) as sb:
         sb.copy_repo(write_repo(tmp_path / "src"), "/repo")
         yield sb
 
@@ -164,10 +158,10 @@ def test_dead_sandbox_ends_with_infra_error(box, tmp_path):
     assert trace.complete and len(trace.tool_events) == 1
 
 
-def test_replay_reproduces_the_diff_in_a_fresh_sandbox(image, box, tmp_path):
+def test_replay_reproduces_the_diff_in_a_fresh_sandbox(base_image, box, tmp_path):
     step = [("shell", {"command": ["bash", "-lc", "printf 'x = 1\\n' > calc/extra.py"]}), ("apply_patch", FIX)]
     first, trace = episode(ScriptedPolicy([[RUN_TESTS], step, [RUN_TESTS], "done"]), box, tmp_path, name="a.jsonl")
-    with Sandbox.start(image, labels={"harvester.run": "test-loop"}) as fresh:
+    with Sandbox.start(base_image, labels={"harvester.run": "test-loop"}) as fresh:
         fresh.copy_repo(write_repo(tmp_path / "src2"), "/repo")
         again, replayed = episode(ReplayPolicy(trace.path), fresh, tmp_path, name="b.jsonl")
     assert again.diff == first.diff and "calc/extra.py" in again.diff

@@ -17,7 +17,6 @@ from harvester.task import content_hash, load_task
 from harvester.tools import TOOLS
 from harvester.trace import read_trace
 from sandbox import Sandbox, connect
-from sandbox.images import ensure_base_image
 
 KEY = "sk-test-do-not-log-4242"
 
@@ -28,14 +27,9 @@ def policy(server: ChatServer, **over) -> OpenAIPolicy:
     return OpenAIPolicy(**{**args, **over})
 
 
-@pytest.fixture(scope="module")
-def image():
-    return ensure_base_image(connect())
-
-
 @pytest.fixture
-def box(image, tmp_path):
-    with Sandbox.start(image, labels={"harvester.run": "test-openai"}) as sb:
+def box(base_image, tmp_path):
+    with Sandbox.start(base_image, labels={"harvester.run": "test-openai"}) as sb:
         sb.copy_repo(write_repo(tmp_path / "src"), "/repo")
         yield sb
 

@@ -11,7 +11,7 @@ from harvester import cli
 from harvester.images import task_image
 from harvester.leaks import history_problems, statement_leaks
 from harvester.task import TaskError, discover, load_task
-from harvester.validate import validate_task, validate_tasks
+from harvester.validate import validate_tasks
 from sandbox import Sandbox
 
 RUN = "test-validate"
