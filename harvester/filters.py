@@ -15,6 +15,7 @@ from typing import Literal
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
+from harvester.atomic import write_atomic
 from harvester.canonical import Facts, digest, facts, read_labels, trace_files, truncated
 from harvester.errors import ConfigError, TraceError
 from harvester.records import DropsReport, KeptEpisode, Label
@@ -192,17 +193,11 @@ def _report(kept: list[KeptEpisode], negatives: list[KeptEpisode], drops: dict[s
 def write_result(run_dir: Path, result: FilterResult) -> None:
     """kept.jsonl, negatives.jsonl and drops.json, each replaced atomically."""
     for name, episodes in (("kept.jsonl", result.kept), ("negatives.jsonl", result.negatives)):
-        _replace(run_dir / name, b"".join(orjson.dumps(e.model_dump(mode="json")) + b"\n" for e in episodes))
-    _replace(run_dir / "drops.json", orjson.dumps(result.report.model_dump(mode="json"), option=orjson.OPT_INDENT_2))
+        write_atomic(run_dir / name, b"".join(orjson.dumps(e.model_dump(mode="json")) + b"\n" for e in episodes))
+    write_atomic(run_dir / "drops.json", orjson.dumps(result.report.model_dump(mode="json"), option=orjson.OPT_INDENT_2))
 
 
 def read_selection(run_dir: Path, name: str) -> list[KeptEpisode]:
     """kept.jsonl or negatives.jsonl as written by `write_result`."""
     with open(run_dir / name, "rb") as lines:
         return [KeptEpisode.model_validate_json(line) for line in lines if line.strip()]
-
-
-def _replace(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)

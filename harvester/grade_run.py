@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -11,6 +9,7 @@ from pathlib import Path
 import docker
 import orjson
 
+from harvester.atomic import write_atomic
 from harvester.errors import ConfigError, TraceError
 from harvester.grade import grade_episode
 from harvester.records import Label
@@ -60,17 +59,7 @@ def grade_run(run_dir: Path, tasks: dict[str, Task], runs: int = 1, concurrency:
 
 def write_labels(path: Path, labels: list[Label]) -> None:
     """Replace `path` atomically: a reader sees the old file or the new one, never a half-written one."""
-    data = b"".join(orjson.dumps(label.model_dump(mode="json")) + b"\n" for label in labels)
-    fd, tmp = tempfile.mkstemp(prefix=".labels-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, b"".join(orjson.dumps(label.model_dump(mode="json")) + b"\n" for label in labels))
 
 
 def read_labels(path: Path) -> list[Label]:

@@ -6,9 +6,9 @@ already earned, and the merged labels.jsonl is rewritten atomically.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from harvester.atomic import write_atomic
 from harvester.errors import TraceError
 from harvester.grade import grade_episode
 from harvester.grade_run import LABELS, write_labels
@@ -38,9 +38,7 @@ def grade_and_store(config, task: Task, trace_path: Path, client, only_missing: 
         return None
     label = grade_episode(trace, task, config.grade_runs, client, config.sandbox)
     part.parent.mkdir(parents=True, exist_ok=True)
-    tmp = part.with_suffix(".tmp")
-    tmp.write_text(label.model_dump_json())
-    os.replace(tmp, part)
+    write_atomic(part, label.model_dump_json().encode())
     return label
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from harvester.atomic import write_atomic
 from harvester.records import Label, ModelEvent, ToolEvent
 from harvester.summary import Episode, RunData, load_run, summarize_data
 
@@ -45,9 +46,7 @@ def write_report(run_dir: Path, limits: ReportLimits = ReportLimits()) -> Path:
         data = _data(summary.model_dump(mode="json"), run, limits)
     page = render_page(f"harvester report: {summary.run}", data)
     out = run_dir / "report.html"
-    tmp = run_dir / "report.html.tmp"
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)
+    write_atomic(out, page.encode("utf-8"))
     return out
 
 

@@ -6,7 +6,6 @@ infrastructure error, and everything else is rerun into the same file.
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import orjson
 
+from harvester.atomic import write_atomic
 from harvester.config import RunConfig, check_endpoint, public_dump
 from harvester.episode import episode_id, run_task_episode, trace_path
 from harvester.errors import ConfigError, HarvesterError, TraceError
@@ -62,9 +62,7 @@ def needs_run(trace_path: Path) -> bool:
 
 
 def write_json(path: Path, data) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-    os.replace(tmp, path)
+    write_atomic(path, orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
 
 
 def run(config: RunConfig, log=print) -> Path:

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from harvester.atomic import write_atomic
 from harvester.canonical import read_labels
 from harvester.errors import HarvesterError, TraceError
 from harvester.records import DropsReport, Label, Summary, TaskSummary, Usage
@@ -132,9 +133,7 @@ def summarize_data(data: RunData) -> Summary:
 def write_summary(run_dir: Path) -> Summary:
     """Compute the summary and write run_dir/summary.json (replaced atomically)."""
     summary = summarize(run_dir)
-    tmp = run_dir / "summary.json.tmp"
-    tmp.write_bytes(orjson.dumps(summary.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n")
-    tmp.replace(run_dir / "summary.json")
+    write_atomic(run_dir / "summary.json", orjson.dumps(summary.model_dump(mode="json"), option=orjson.OPT_INDENT_2) + b"\n")
     return summary
 
 
