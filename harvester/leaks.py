@@ -7,6 +7,7 @@ import hashlib
 import re
 import shlex
 
+from harvester import pysource
 from harvester.junit import id_file
 from harvester.task import Task, hidden_files, read_solution, read_test_patch
 from sandbox import Sandbox
@@ -139,7 +140,7 @@ def visible_defs(sandbox: Sandbox, fail_to_pass: list[str], repo: str = REPO) ->
 
 def _defs(source: bytes, name: str) -> list[str]:
     try:
-        tree = ast.parse(source)
+        tree = pysource.parse(source)
     except (SyntaxError, ValueError):
         return []
     return [ast.dump(node) for node in ast.walk(tree)

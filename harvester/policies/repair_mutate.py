@@ -8,6 +8,7 @@ import tokenize
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
+from harvester import pysource
 from harvester.patch import PatchError, plan_patch
 from harvester.policies.repair_edits import SourceIndex
 
@@ -42,7 +43,7 @@ class Mutation:
 def mutations(path: str, text: str, lines: Collection[int]) -> list[Mutation]:
     """Distinct candidates on `lines` inside function bodies, in source order; [] if `text` won't parse."""
     try:
-        tree = ast.parse(text)
+        tree = pysource.parse(text)
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (SyntaxError, tokenize.TokenError, ValueError):
         return []
@@ -76,7 +77,7 @@ def _body_nodes(tree: ast.AST) -> Iterator[ast.AST]:
 
 def _parses(source: list[str], line: int, new: str) -> bool:
     try:
-        ast.parse("\n".join(source[: line - 1] + [new] + source[line:]))
+        pysource.parse("\n".join(source[: line - 1] + [new] + source[line:]))
     except SyntaxError:
         return False
     return True

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from harvester import pysource
 from harvester.filters import normalize_patch
 from harvester.seed.modifiers import MODIFIERS
 from harvester.seed.splice import Rewriter
@@ -69,7 +70,7 @@ def units(module: ast.Module) -> Iterator[tuple[str, ast.AST]]:
 def file_candidates(path: str, text: str, seed: int) -> Iterator[Candidate]:
     """Every candidate of one file, in a fixed order (modifiers that use randomness are seeded per unit)."""
     try:
-        module = ast.parse(text)
+        module = pysource.parse(text)
     except (SyntaxError, ValueError):
         return
     rewriter = Rewriter(text)
@@ -125,7 +126,7 @@ def merge(clean: str, a: str, b: str) -> str | None:
 
 def _parses(text: str) -> bool:
     try:
-        ast.parse(text)
+        pysource.parse(text)
         return True
     except (SyntaxError, ValueError):
         return False

@@ -12,6 +12,7 @@ import copy
 import difflib
 from collections.abc import Iterator
 
+from harvester import pysource
 from harvester.seed.lines import delete_run, drop_else, rewrite_run
 from harvester.seed.spans import Edit, Source, fields, first_line, operators, same
 
@@ -150,7 +151,7 @@ def _parses_to(src: Source, unit: ast.AST, edits: list[Edit], result: str, expec
     region = result[first:last + shift]
     nested = bool(src.indent(top))  # a method: parse it inside a class
     try:
-        tree = ast.parse("class _:\n" + region if nested else region)
+        tree = pysource.parse("class _:\n" + region if nested else region)
     except (SyntaxError, ValueError):
         return False
     body = tree.body[0].body if nested else tree.body

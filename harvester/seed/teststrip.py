@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from harvester import pysource
 from harvester.junit import id_file
 
 Key = tuple[str, tuple[str, ...]]  # (file, (class..., function name))
@@ -41,7 +42,7 @@ def _first(node: ast.AST) -> int:
 
 def strip_tests(text: str, functions: set[tuple[str, ...]]) -> tuple[str, set[tuple[str, ...]]]:
     """The file without the given test functions (and the blank lines before each); also which were found."""
-    tree = ast.parse(text)
+    tree = pysource.parse(text)
     nodes, found = _drop_ranges(tree.body, functions, ())
     lines = text.splitlines(keepends=True)
     for node in sorted(nodes, key=_first, reverse=True):
