@@ -46,16 +46,19 @@ def main() -> int:
         sdk = _time(lambda: sb.container.exec_run(["true"]), 60)
         cli = _time(lambda: subprocess.run(["docker", "exec", sb.id, "true"], check=True), 60)
         mib = _time(lambda: sb.exec("head -c 1048576 /dev/zero", workdir="/"), 30)
+        blob = bytes(range(256)) * 4096
+        wrote = _time(lambda: sb.write_file("/tmp/blob", blob), 20)
         loop = sb.exec("s=$(date +%s%N); for i in $(seq 500); do /bin/true; done; echo $(( ($(date +%s%N) - s) / 500 ))",
                        workdir="/")
         floor_ms = int(loop.output.split()[-1]) / 1e6
-    (o50, o90), (s50, s90), (c50, c90), (m50, m90) = map(_pcts, (ours, sdk, cli, mib))
+    (o50, o90), (s50, s90), (c50, c90), (m50, m90), (w50, w90) = map(_pcts, (ours, sdk, cli, mib, wrote))
     print("per-command latency of `true` on one container (ms):")
     print(f"  harvester exec   p50 {o50:7.2f}  p90 {o90:7.2f}")
     print(f"  SDK exec_run     p50 {s50:7.2f}  p90 {s90:7.2f}   ratio p50 {s50 / o50:5.1f}x")
     print(f"  docker exec CLI  p50 {c50:7.2f}  p90 {c90:7.2f}   ratio p50 {c50 / o50:5.1f}x  (target >= 40x, p50 <= 1 ms)")
     print(f"  floor: one fork+exec of /bin/true inside the container (shell loop) {floor_ms:5.2f} ms")
     print(f"1 MiB of output    p50 {m50:7.2f}  p90 {m90:7.2f}   (target <= 15 ms)")
+    print(f"1 MiB file written p50 {w50:7.2f}  p90 {w90:7.2f}")
     ready, reset = [], []
     for _ in range(5):
         t0 = time.perf_counter()

@@ -160,14 +160,20 @@ class Sandbox(FileOps):
             raise SandboxDead(f"container {self.id[:12]} is {self.container.status}"
                               f" (exit {state.get('ExitCode')}, oom {state.get('OOMKilled')})")
 
-    def _request(self, verb: str, args: list[str], stdin: str = "") -> tuple[int, bytes]:
+    def _request(self, verb: str, args: list[str], payload: bytes | None = None) -> tuple[int, bytes]:
+        """A prelude verb, or a command fed payload on its stdin; a dead shell is replaced once."""
         self._ready()
         try:
-            return self._shell.request(verb, args, timeout=120, stdin=stdin)
+            return self._ask(verb, args, payload)
         except StreamClosed:
             self._check_alive()
             self._replace_shell()
-            return self._shell.request(verb, args, timeout=120, stdin=stdin)
+            return self._ask(verb, args, payload)
+
+    def _ask(self, verb: str, args: list[str], payload: bytes | None) -> tuple[int, bytes]:
+        if payload is None:
+            return self._shell.request(verb, args, timeout=120)
+        return self._shell.feed([verb, *args], payload, timeout=120)
 
     def close(self) -> None:
         """Remove the container; safe to call twice."""

@@ -8,6 +8,7 @@ process a call started, including children that `setsid` away.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import secrets
@@ -57,7 +58,16 @@ __diff() {
 __call() { cd -- "$1" 2>/dev/null || { echo "workdir does not exist: $1"; exit 127; }; shift; exec "$@"; }
 __raw() { local n=$1; shift; ( "$@" ) </dev/null 2>/dev/null; printf '\n%s %d 0\n' "$n" $?; }
 __ctl() { local n=$1; shift; "$@" </dev/null 2>/dev/null; printf '\n%s %d 0\n' "$n" $?; }
-__wr() { local n=$1 d=${2%/*}; ( [ -z "$d" ] || mkdir -p -- "$d"; base64 -d > "$2" ) 2>&1; printf '\n%s %d 0\n' "$n" $?; }
+# The request line is followed by exactly $2 bytes of base64 on this shell's own stdin. bash reads a
+# pipe a byte at a time, so head takes exactly those; what the command leaves is drained, so no
+# byte of data is ever read as a command (and base64 holds no spaces, should one be).
+__feed() {
+  local n=$1 size=$2; shift 2
+  head -c "$size" | base64 -d | { "$@"; r=$?; cat >/dev/null; exit $r; } 2>&1
+  printf '\n%s %d 0\n' "$n" $?
+}
+__put() { local d=${1%/*}; [ -z "$d" ] || mkdir -p -- "$d" || return; cat > "$1"; }
+__untar() { mkdir -p -- "$1" && tar -x -C "$1"; }
 printf 'ready %d\n' $$
 """
 
@@ -119,15 +129,17 @@ class Shell:
     def start(self, argv: list[str], workdir: str, env: dict[str, str] | None, cap: int) -> Reply:
         """Send one command in a fresh subshell; read its reply with `collect`."""
         nonce = secrets.token_hex(8)
-        words = " ".join(shlex.quote(a) for a in argv)
+        words = _words(argv)
         if env:
             words = "env " + " ".join(shlex.quote(f"{k}={v}") for k, v in env.items()) + " " + words
         self.send(f"__run {nonce} __call {shlex.quote(workdir)} {words}\n")
         return Reply(nonce, cap)
 
-    def send(self, text: str) -> None:
+    def send(self, data: str | bytes) -> None:
         try:
-            self._proc.stdin.write(text.encode())
+            view = memoryview(data.encode() if isinstance(data, str) else data)
+            while view:  # a signal can cut a pipe write short
+                view = view[self._proc.stdin.write(view):]
         except (BrokenPipeError, OSError, ValueError) as exc:
             raise StreamClosed(str(exc)) from exc
 
@@ -164,15 +176,22 @@ class Shell:
             raise StreamClosed("shell stream closed")
         return chunk
 
-    def request(self, verb: str, args: list[str], timeout: float, stdin: str = "") -> tuple[int, bytes]:
-        """Run a prelude verb (__raw, __ctl, __wr) and return its exit code and whole output."""
-        reply = Reply(secrets.token_hex(8), cap=1 << 62)
-        words = " ".join(shlex.quote(a) for a in args)
-        heredoc = f" <<'{reply.nonce}'\n{stdin}\n{reply.nonce}" if stdin else ""
-        self.send(f"{verb} {reply.nonce} {words}{heredoc}\n")
+    def request(self, verb: str, args: list[str], timeout: float) -> tuple[int, bytes]:
+        """Run a prelude verb (__raw, __ctl) and return its exit code and whole output."""
+        nonce = secrets.token_hex(8)
+        return self._ask(nonce, f"{verb} {nonce} {_words(args)}\n".encode(), timeout)
+
+    def feed(self, args: list[str], payload: bytes, timeout: float) -> tuple[int, bytes]:
+        """Run args (a prelude function or a program) with payload as its stdin."""
+        nonce, data = secrets.token_hex(8), base64.encodebytes(payload)
+        return self._ask(nonce, f"__feed {nonce} {len(data)} {_words(args)}\n".encode() + data, timeout)
+
+    def _ask(self, nonce: str, request: bytes, timeout: float) -> tuple[int, bytes]:
+        reply = Reply(nonce, cap=1 << 62)
+        self.send(request)
         self.collect(reply, time.monotonic() + timeout, hard_cap=1 << 62)
         if not reply.done:
-            raise TimeoutError(f"shell did not answer {verb} within {timeout:.0f}s")
+            raise TimeoutError(f"shell did not answer {request[:20]!r} within {timeout:.0f}s")
         return reply.exit_code, bytes(reply.head + reply.tail)
 
     def close(self) -> None:
@@ -183,3 +202,7 @@ class Shell:
                 pass
         self._proc.kill()
         self._proc.wait()
+
+
+def _words(args: list[str]) -> str:
+    return " ".join(shlex.quote(a) for a in args)

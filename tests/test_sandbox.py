@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -121,6 +122,23 @@ def test_files_bytes_and_text(box):
     assert box.read_text("/work/t.txt") == "na\u00efve \u2713\n"
     with pytest.raises(FileNotFoundError):
         box.read_file("/work/missing")
+
+
+def test_big_writes_round_trip(box):
+    data = os.urandom(3 << 20) + bytes(range(256))
+    box.write_file("/work/big.bin", data)
+    assert box.read_file("/work/big.bin") == data
+
+
+def test_a_failed_write_never_runs_its_data(box):
+    # Zero bytes encode to lines of 76 'A's; a program of that name tells if bash ever ran one as a command.
+    word = base64.encodebytes(bytes(57)).decode().strip()
+    box.write_file(f"/usr/local/bin/{word}", "#!/bin/sh\ntouch /tmp/ran\n")
+    assert box.exec(["sh", "-c", f"chmod +x /usr/local/bin/{word} && mkdir -p /work/adir"], workdir="/").exit_code == 0
+    with pytest.raises(OSError, match="/work/adir"):
+        box.write_file("/work/adir", bytes(3 << 20))
+    done = box.exec(["sh", "-c", "echo in step; ls /tmp/ran"], workdir="/")
+    assert done.output.startswith("in step\n") and done.exit_code != 0
 
 
 def test_copy_repo_and_diff(base_image, tmp_path):
