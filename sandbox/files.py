@@ -50,16 +50,18 @@ class FileOps:
         src = Path(src)
         if not src.is_dir():
             raise FileNotFoundError(f"repo path does not exist or is not a directory: {src}")
+        name = posixpath.basename(dest)
         with tempfile.TemporaryDirectory(prefix="sandbox-git-") as tmp:
             sha = _baseline_commit(src, Path(tmp) / "git")
             buf = io.BytesIO()
             with tarfile.open(fileobj=buf, mode="w") as tar:
-                tar.add(src, arcname=posixpath.basename(dest), filter=_skip_git)
-                tar.add(Path(tmp) / "git", arcname=f"{posixpath.basename(dest)}/.git", filter=_as_root)
+                tar.add(src, arcname=name, filter=_skip_git)
+                tar.add(Path(tmp) / "git", arcname=f"{name}/.git", filter=_as_root)
         # Through the shell, not the daemon's archive endpoint: that costs ~100 ms on fuse-overlayfs.
         code, out = self._request("__untar", [posixpath.dirname(dest) or "/"], payload=buf.getvalue())
         if code != 0:
-            raise SandboxError(f"copying {src} into the container failed: {out.decode(errors='replace').strip()[-300:]}")
+            detail = out.decode(errors="replace").strip()[-300:]
+            raise SandboxError(f"copying {src} into the container failed: {detail}")
         self.baseline = sha
         return self.baseline
 
